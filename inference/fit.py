@@ -20,7 +20,6 @@ import jax.numpy as jnp
 import numpy as np
 import pandas as pd
 import scipy.stats
-
 from statmodels.inference.model import Model, ParameterSpace
 
 #: Largest number of pointwise log-likelihood values kept in ``idata``.
@@ -171,7 +170,9 @@ class Fit:
         """Maximised log-likelihood (posterior fits: at the posterior mean)."""
         if "log_likelihood" in self.info and not self.is_bayesian:
             return float(self.info["log_likelihood"])
-        return float(self.space.log_likelihood(self.estimate, self.model.data()))
+        return float(
+            jax.jit(self.space.log_likelihood)(self.estimate, self.model.data())
+        )
 
     @property
     def aic(self) -> float:
@@ -204,7 +205,7 @@ class Fit:
         else:
             space = self.space
             jac = np.asarray(
-                jax.jacfwd(lambda u: space.ravel(space.constrain(u)))(
+                jax.jit(jax.jacfwd(lambda u: space.ravel(space.constrain(u))))(
                     jnp.asarray(self.u_hat)
                 )
             )
@@ -243,8 +244,8 @@ class Fit:
         zcrit = scipy.stats.norm.ppf(1 - alpha / 2)
         se_u = np.sqrt(np.clip(np.diag(self.cov_unconstrained), 0, None))
         lower_u, upper_u = self.u_hat - zcrit * se_u, self.u_hat + zcrit * se_u
-        lower = np.asarray(self.space.ravel(self.space.constrain(lower_u)))
-        upper = np.asarray(self.space.ravel(self.space.constrain(upper_u)))
+        to_flat = jax.jit(lambda u: self.space.ravel(self.space.constrain(u)))
+        lower, upper = np.asarray(to_flat(lower_u)), np.asarray(to_flat(upper_u))
         est = np.asarray(est)
         with np.errstate(divide="ignore", invalid="ignore"):
             z = est / se
@@ -328,8 +329,9 @@ class Fit:
             return fn(self.space.constrain(u))
 
         u = jnp.asarray(self.u_hat)
-        est = np.asarray(g(u))
-        jac = np.asarray(jax.jacfwd(g)(u)).reshape(est.size, -1)
+        est, jac = jax.jit(lambda u: (g(u), jax.jacfwd(g)(u)))(u)
+        est = np.asarray(est)
+        jac = np.asarray(jac).reshape(est.size, -1)
         var = np.einsum("ij,jk,ik->i", jac, self.cov_unconstrained, jac)
         se = np.sqrt(np.clip(var, 0, None)).reshape(est.shape)
         fwd, inv, deriv = LINKS[link]
@@ -470,7 +472,9 @@ class Summary:
         lines += ["", "Coefficients:", format_table(self.coefficient_table())]
         if not fit.is_bayesian:
             lines.append("---")
-            lines.append("Signif. codes:  0 '***' 0.001 '**' 0.01 '*' 0.05 '.' 0.1 ' ' 1")
+            lines.append(
+                "Signif. codes:  0 '***' 0.001 '**' 0.01 '*' 0.05 '.' 0.1 ' ' 1"
+            )
         for title, text in fit.model.summary_sections(fit):
             lines += ["", title, text]
         lines.append("")

@@ -18,7 +18,6 @@ import json
 import numpy as np
 import pandas as pd
 import xarray as xr
-
 from statmodels.inference.fit import MAX_POINTWISE, Fit
 
 FORMAT_VERSION = 1
@@ -41,8 +40,7 @@ def _frame_to_dataset(frame: pd.DataFrame) -> tuple[xr.Dataset, dict]:
         if isinstance(values.dtype, pd.CategoricalDtype) or values.dtype == object:
             cat = values.astype("category")
             entry["categories"] = [
-                c.item() if isinstance(c, np.generic) else c
-                for c in cat.cat.categories
+                c.item() if isinstance(c, np.generic) else c for c in cat.cat.categories
             ]
             entry["ordered"] = bool(cat.cat.ordered)
             entry["kind"] = "categorical" if values.dtype != object else "object"
@@ -68,7 +66,9 @@ def _dataset_to_frame(ds: xr.Dataset, meta: dict) -> pd.DataFrame:
         raw = ds[f"col{i}"].values
         if entry["kind"] in ("categorical", "object"):
             cat = pd.Categorical.from_codes(
-                raw.astype(int), categories=entry["categories"], ordered=entry["ordered"]
+                raw.astype(int),
+                categories=entry["categories"],
+                ordered=entry["ordered"],
             )
             series = pd.Series(cat)
             if entry["kind"] == "object":
@@ -132,9 +132,15 @@ def build_datatree(fit: Fit):
         )
     if fit.elbo is not None:
         tree["elbo"] = xr.DataTree(xr.Dataset({"elbo": ("step", fit.elbo)}))
-    frame_ds, frame_meta = _frame_to_dataset(fit.model.frame())
+    frame_ds, _ = _frame_to_dataset(fit.model.frame())
     tree["constant_data"] = xr.DataTree(frame_ds)
+    return tree
+
+
+def _record(fit: Fit) -> str:
+    """The JSON record of model, configuration, fitting info and caveats."""
     model_cls = type(fit.model)
+    _, frame_meta = _frame_to_dataset(fit.model.frame())
     record = {
         "format_version": FORMAT_VERSION,
         "method": fit.method,
@@ -145,13 +151,14 @@ def build_datatree(fit: Fit):
         "info": fit.info,
         "backend_caveats": fit.backend_caveats,
     }
-    tree.attrs["statmodels"] = json.dumps(record, default=_jsonable)
-    return tree
+    return json.dumps(record, default=_jsonable)
 
 
 def save(fit: Fit, path) -> None:
     """Write ``fit`` to ``path`` (netCDF); :func:`load` reads it back."""
-    fit.idata.to_netcdf(path, engine="h5netcdf")
+    tree = fit.idata
+    tree.attrs["statmodels"] = _record(fit)
+    tree.to_netcdf(path, engine="h5netcdf")
 
 
 def load(path) -> Fit:

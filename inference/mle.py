@@ -18,7 +18,6 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 import scipy.optimize
-
 from statmodels.inference.fit import Fit
 from statmodels.inference.model import Model, ParameterSpace
 from statmodels.inference.progress import meter
@@ -66,17 +65,25 @@ class _Objective:
         return np.asarray(self._h(jnp.asarray(u), self.data), dtype=float)
 
 
+def _newton_step(hess: np.ndarray, grad: np.ndarray) -> np.ndarray:
+    """A modified Newton step: |eigenvalues|, flat directions left alone."""
+    eigval, eigvec = np.linalg.eigh((hess + hess.T) / 2)
+    top = max(np.max(np.abs(eigval)), 1e-300)
+    keep = np.abs(eigval) > 1e-10 * top
+    inv = np.zeros_like(eigval)
+    inv[keep] = 1 / np.abs(eigval[keep])
+    return -eigvec @ (inv * (eigvec.T @ grad))
+
+
 def _newton(obj: _Objective, u: np.ndarray, max_iter: int = 50):
     """Newton steps with backtracking; returns (u, decrement in nats, ok)."""
     val, grad = obj.value_and_grad(u)
     decrement = np.inf
     for _ in range(max_iter):
         hess = obj.hessian(u)
-        try:
-            np.linalg.cholesky(hess)
-            step = -np.linalg.solve(hess, grad)
-        except np.linalg.LinAlgError:
+        if not np.all(np.isfinite(hess)):
             return u, decrement, False
+        step = _newton_step(hess, grad)
         decrement = float(-grad @ step) * obj.scale / 2
         if not np.isfinite(decrement):
             return u, decrement, False

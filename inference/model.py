@@ -130,18 +130,29 @@ class ParameterSpace:
 
     @classmethod
     def from_model(cls, model_fn: Callable, data) -> ParameterSpace:
-        """Trace ``model_fn(data)`` once with prior draws to find its sites."""
-        tr = handlers.trace(handlers.seed(model_fn, 0)).get_trace(data)
+        """Trace ``model_fn(data)`` abstractly (no computation) to find its sites."""
+        found: dict = {}
+
+        def probe(data):
+            tr = handlers.trace(handlers.seed(model_fn, 0)).get_trace(data)
+            found.update(
+                {
+                    name: (site["is_observed"], jnp.shape(site["value"]), site["fn"])
+                    for name, site in tr.items()
+                    if site["type"] == "sample"
+                }
+            )
+            return 0
+
+        jax.eval_shape(probe, data)
         names, shapes, transforms, observed = [], {}, {}, []
-        for name, site in tr.items():
-            if site["type"] != "sample":
-                continue
-            if site["is_observed"]:
+        for name, (is_observed, shape, fn) in found.items():
+            if is_observed:
                 observed.append(name)
                 continue
             names.append(name)
-            shapes[name] = tuple(jnp.shape(site["value"]))
-            transforms[name] = biject_to(site["fn"].support)
+            shapes[name] = tuple(shape)
+            transforms[name] = biject_to(fn.support)
         return cls(model_fn, tuple(names), shapes, transforms, tuple(observed))
 
     @property

@@ -15,7 +15,6 @@ import time
 import jax
 import numpy as np
 from numpyro.infer import MCMC, NUTS
-
 from statmodels.inference.fit import Fit
 from statmodels.inference.model import Model, ParameterSpace
 from statmodels.inference.progress import progress_enabled
@@ -41,9 +40,7 @@ def _initial_points(space: ParameterSpace, init, num_chains, rng):
         points = u0 + rng.normal(0.0, 0.1, size=(num_chains, u0.size))
     per_chain = [space.constrain(p) for p in points]
     return {
-        n: np.stack(
-            [np.asarray(space.transforms[n].inv(pc[n])) for pc in per_chain]
-        )
+        n: np.stack([np.asarray(space.transforms[n].inv(pc[n])) for pc in per_chain])
         for n in space.names
     }
 

@@ -6,8 +6,10 @@ plots and ArviZ diagnostics. See :func:`statmodels.survreg` for flexible
 parametric survival models.
 """
 
-from statmodels import _jax  # noqa: F401  (float64 and CPU devices first)
-from statmodels import datasets
+from statmodels import (
+    _jax,  # noqa: F401  (float64 and CPU devices first)
+    datasets,
+)
 from statmodels.inference import Fit, load
 from statmodels.survival import survreg
 

@@ -114,7 +114,9 @@ class _Columns(dict):
 def _evaluate(expr: str, data: pd.DataFrame, used: list[str]) -> np.ndarray:
     namespace = _Columns(data, used)
     try:
-        value = eval(compile(expr, "<formula>", "eval"), {"__builtins__": {}}, namespace)
+        value = eval(
+            compile(expr, "<formula>", "eval"), {"__builtins__": {}}, namespace
+        )
     except FormulaError:
         raise
     except Exception as exc:
@@ -249,7 +251,9 @@ def _check_positive(values: np.ndarray, expr: str) -> None:
 def _check_nonnegative(values: np.ndarray, expr: str) -> None:
     bad = np.flatnonzero(values < 0)
     if bad.size:
-        raise FormulaError(f"time {expr!r} must not be negative; found {values[bad[0]]:g}")
+        raise FormulaError(
+            f"time {expr!r} must not be negative; found {values[bad[0]]:g}"
+        )
 
 
 class Design:

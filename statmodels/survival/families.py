@@ -52,7 +52,7 @@ def log_expm1_over(y):
     neg = jnp.log(-jnp.expm1(_safe(ys < 0, ys, -1.0))) - jnp.log(
         -_safe(ys < 0, ys, -1.0)
     )
-    series = y / 2 + y * y / 24
+    series = y / 2 + y * y / 24 - y**4 / 2880
     return jnp.where(small, series, jnp.where(y > 0, pos, neg))
 
 
@@ -60,14 +60,16 @@ def log1p_over(x):
     r""":math:`\log(1 + x)/x` with its limit 1 at :math:`x = 0`."""
     small = jnp.abs(x) < _SMALL
     xs = _safe(~small, x)
-    return jnp.where(small, 1 - x / 2 + x * x / 3, jnp.log1p(xs) / xs)
+    series = 1 + x * (-1 / 2 + x * (1 / 3 + x * (-1 / 4 + x / 5)))
+    return jnp.where(small, series, jnp.log1p(xs) / xs)
 
 
 def expm1_over(x):
     r""":math:`(e^x - 1)/x` with its limit 1 at :math:`x = 0`."""
     small = jnp.abs(x) < _SMALL
     xs = _safe(~small, x)
-    return jnp.where(small, 1 + x / 2 + x * x / 6, jnp.expm1(xs) / xs)
+    series = 1 + x * (1 / 2 + x * (1 / 6 + x * (1 / 24 + x / 120)))
+    return jnp.where(small, series, jnp.expm1(xs) / xs)
 
 
 def log_h0(log_z, log_a):
@@ -98,7 +100,9 @@ class APGW:
         gamma, kappa = jnp.exp(log_gamma), jnp.expm1(log_a)
         log_phit = log_phi + jnp.log(t)
         w = jnp.logaddexp(0.0, gamma * log_phit - log_a)
-        return log_lambda + log_gamma + log_phi + (gamma - 1) * log_phit + (kappa - 1) * w
+        return (
+            log_lambda + log_gamma + log_phi + (gamma - 1) * log_phit + (kappa - 1) * w
+        )
 
     def cure_fraction(self, log_phi, log_lambda, log_gamma, log_a):
         """:math:`S(\\infty)`: ``exp(lambda a / kappa)`` if ``kappa < 0``, else 0."""

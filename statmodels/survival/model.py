@@ -23,11 +23,11 @@ from __future__ import annotations
 
 import math
 
+import formulaic
 import jax.numpy as jnp
 import numpy as np
 import numpyro
 import numpyro.distributions as dist
-import formulaic
 import pandas as pd
 
 from statmodels.formula import (
@@ -157,7 +157,9 @@ class SurvivalModel(Model):
             rhs_of[p] = rhs
         for p, value in self.user_fixed.items():
             if p not in PARAMS:
-                raise ValueError(f"cannot fix {p!r}; parameters are {', '.join(PARAMS)}")
+                raise ValueError(
+                    f"cannot fix {p!r}; parameters are {', '.join(PARAMS)}"
+                )
             fixed[p] = value
         for p, f in self.user_formulas.items():
             if p not in PARAMS:
@@ -181,11 +183,6 @@ class SurvivalModel(Model):
                 raise ValueError(
                     f"preset {self.preset!r} puts covariates in {p}, which is fixed"
                 )
-        if self.dist == "lognormal" and "lambda" in preset["covariates"]:
-            raise ValueError(
-                "the log-normal distribution has no proportional-hazards form; use "
-                "preset='aft' or 'aft-gamma'"
-            )
         self.fixed = {p: fixed[p] for p in PARAMS if p in fixed}
         self.rhs_of = {p: rhs_of[p] for p in PARAMS if p not in self.fixed}
 
@@ -287,7 +284,12 @@ class SurvivalModel(Model):
     def row_log_likelihood(self, eta: dict, data: dict):
         """Log-likelihood contribution of each row (before weights)."""
         fam = self.family
-        lower, upper, entry, kind = data["lower"], data["upper"], data["entry"], data["kind"]
+        lower, upper, entry, kind = (
+            data["lower"],
+            data["upper"],
+            data["entry"],
+            data["kind"],
+        )
         pos = lower > 0
         log_h_l = fam.log_cumhaz(jnp.where(pos, lower, 1.0), **eta)
         cum_l = jnp.where(pos, jnp.exp(log_h_l), 0.0)
@@ -314,9 +316,7 @@ class SurvivalModel(Model):
         def model(data):
             beta = {}
             for p in self.rhs_of:
-                beta[p] = numpyro.sample(
-                    p, dist.Normal(centres[p], scale).to_event(1)
-                )
+                beta[p] = numpyro.sample(p, dist.Normal(centres[p], scale).to_event(1))
             eta = self.linear_predictors(beta, data["X"])
             ll = self.row_log_likelihood(eta, data)
             numpyro.factor("survival", data["weight"] * ll)
@@ -418,8 +418,10 @@ class SurvivalModel(Model):
             from statmodels.inference.fit import format_table
 
             sections.append(
-                ("In R survreg's parametrisation (log T = mu + sigma W):",
-                 format_table(table))
+                (
+                    "In R survreg's parametrisation (log T = mu + sigma W):",
+                    format_table(table),
+                )
             )
         return sections
 
@@ -469,7 +471,7 @@ class SurvivalModel(Model):
         if isinstance(newdata, dict):
             newdata = pd.DataFrame(newdata)
         gaps = missing_rows(newdata, [c for c in self.used_columns if c in newdata])
-        for p, design in self.designs.items():
+        for design in self.designs.values():
             for v in design.variables:
                 if v in gaps:
                     raise FormulaError(
@@ -521,7 +523,12 @@ class SurvivalModel(Model):
 
 def _alternative(dist: str, preset: str) -> str:
     if dist == "loglogistic":
-        return "use preset='aft' or 'aft-gamma', or dist='burr' for a PH-type scale"
+        return (
+            "it has no proportional-hazards form: use preset='aft' or 'aft-gamma', "
+            "or dist='burr' for a PH-type scale"
+        )
+    if dist == "lognormal":
+        return "it has no proportional-hazards form: use preset='aft' or 'aft-gamma'"
     if dist in ("exponential", "gompertz"):
         return "use preset='aft' or 'ph', or dist='weibull' / 'apgw'"
     return "choose another preset"

@@ -106,7 +106,12 @@ def plot_survival(fit, group: str | None = None, times=None, ax=None, ci=True):
                 f"group {group!r} is not a column of the fitted data; use one of "
                 f"{', '.join(frame.columns)}"
             )
-        groups = [(g, (frame[group] == g).to_numpy()) for g in pd.unique(frame[group])]
+        column = frame[group]
+        if isinstance(column.dtype, pd.CategoricalDtype):
+            levels = [c for c in column.cat.categories if (column == c).any()]
+        else:
+            levels = sorted(pd.unique(column))
+        groups = [(g, (column == g).to_numpy()) for g in levels]
     colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
     for i, (name, members) in enumerate(groups):
         colour = colours[i % len(colours)]
@@ -118,18 +123,33 @@ def plot_survival(fit, group: str | None = None, times=None, ax=None, ci=True):
         )
         label = "all" if name is None else f"{group} = {name}"
         ax.step(
-            np.r_[0, km["time"]], np.r_[1, km["survival"]], where="post",
-            color=colour, lw=1, label=f"{label} (Kaplan-Meier)",
+            np.r_[0, km["time"]],
+            np.r_[1, km["survival"]],
+            where="post",
+            color=colour,
+            lw=1,
+            label=f"{label} (Kaplan-Meier)",
         )
         if ci:
             ax.fill_between(
-                np.r_[0, km["time"]], np.r_[1, km["lower"]], np.r_[1, km["upper"]],
-                step="post", color=colour, alpha=0.12, lw=0,
+                np.r_[0, km["time"]],
+                np.r_[1, km["lower"]],
+                np.r_[1, km["upper"]],
+                step="post",
+                color=colour,
+                alpha=0.12,
+                lw=0,
             )
         pred = fit.predict(frame.loc[members], type="survival", times=grid)
         mean = pred.groupby("time")["estimate"].mean()
-        ax.plot(mean.index, mean.to_numpy(), color=colour, lw=2, ls="--",
-                label=f"{label} (fitted)")
+        ax.plot(
+            mean.index,
+            mean.to_numpy(),
+            color=colour,
+            lw=2,
+            ls="--",
+            label=f"{label} (fitted)",
+        )
     ax.set_xlabel("time")
     ax.set_ylabel("survival")
     ax.set_ylim(0, 1.02)
@@ -164,17 +184,30 @@ def plot_hazard(fit, newdata=None, times=None, ax=None, labels=None):
     if newdata is None:
         newdata = model.frame().iloc[:1]
     newdata = pd.DataFrame(newdata)
-    t_max = float(np.nanmax(np.where(np.isfinite(model.response.upper),
-                                     model.response.upper, model.response.lower)))
+    t_max = float(
+        np.nanmax(
+            np.where(
+                np.isfinite(model.response.upper),
+                model.response.upper,
+                model.response.lower,
+            )
+        )
+    )
     grid = np.linspace(t_max / 400, t_max, 200) if times is None else np.asarray(times)
     pred = fit.predict(newdata, type="hazard", times=grid)
     if ax is None:
         _, ax = plt.subplots(figsize=(7, 4.5))
     for i, (row, part) in enumerate(pred.groupby("row", sort=False)):
         label = labels[i] if labels is not None else f"row {row}"
-        line, = ax.plot(part["time"], part["estimate"], lw=2, label=label)
-        ax.fill_between(part["time"], part["lower"], part["upper"],
-                        color=line.get_color(), alpha=0.15, lw=0)
+        (line,) = ax.plot(part["time"], part["estimate"], lw=2, label=label)
+        ax.fill_between(
+            part["time"],
+            part["lower"],
+            part["upper"],
+            color=line.get_color(),
+            alpha=0.15,
+            lw=0,
+        )
     ax.set_xlabel("time")
     ax.set_ylabel("hazard")
     ax.set_title(f"Hazard: {model.title}")

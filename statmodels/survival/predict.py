@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 
-
 import jax.numpy as jnp
 import numpy as np
 import numpy.polynomial.legendre as legendre
@@ -130,7 +129,7 @@ def predict(
 
 
 def r_name(term: str) -> str:
-    """R's name for a formulaic column, e.g. ``celltype[T.adeno]`` -> ``celltypeadeno``."""
+    """R's name for a formulaic column: ``celltype[T.adeno]`` is ``celltypeadeno``."""
     return re.sub(r"\[T\.(.*)\]$", r"\1", term)
 
 
