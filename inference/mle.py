@@ -2,10 +2,12 @@
 
 The objective is the log-likelihood alone (observed sites; no prior, no
 Jacobian term), so the estimate is the true MLE whatever priors the model
-states for the Bayesian back ends. Each start runs L-BFGS (SciPy) on the
-jit-compiled value and gradient, then Newton steps with the exact autodiff
-Hessian until the Newton decrement is below ``1e-9`` nats, which pins the
-optimum to the last digits. Standard errors come from the observed
+states for the Bayesian back ends. Each start takes Newton steps with the
+exact autodiff Hessian (eigenvalues made positive, flat directions left
+alone, a backtracking line search) until the Newton decrement is below
+``1e-9`` nats, which pins the optimum to the last digits; where Newton
+stalls, SciPy's L-BFGS on the jit-compiled value and gradient takes over and
+Newton polishes its answer. Standard errors come from the observed
 information (the Hessian of the negative log-likelihood) in unconstrained
 coordinates, mapped to the parameters by the Jacobian of the transforms.
 """
@@ -30,65 +32,90 @@ from statmodels.inference.warnings import (
 
 #: Newton decrement (nats) below which an optimum counts as converged.
 DECREMENT_TOL = 1e-9
+#: An unconstrained estimate beyond this, along a flat direction, has run off.
+RUNAWAY = 10.0
+#: Newton steps every start takes before the best one is run to convergence.
+PROBE_STEPS = 8
 #: An unconstrained standard error above this flags a flat likelihood.
 FLAT_SE = 5.0
 
 
-def _compile(fn, *args):
-    """Jit-compile ``fn`` ahead of time; return it and the seconds it took."""
+#: Jitted objectives by model structure (see :meth:`Model.structure_key`).
+_JITTED: dict = {}
+
+
+def _timed_first_call(fn, *args):
+    """Call a jitted ``fn``; the seconds spent compiling (0 on a cache hit)."""
+    before = fn._cache_size()
     start = time.perf_counter()
-    compiled = jax.jit(fn).lower(*args).compile()
-    return compiled, time.perf_counter() - start
+    jax.block_until_ready(fn(*args))
+    return time.perf_counter() - start if fn._cache_size() > before else 0.0
 
 
 class _Objective:
-    """Negative log-likelihood per observation, with its gradient and Hessian."""
+    """Negative log-likelihood per observation, with its gradient and Hessian.
 
-    def __init__(self, space: ParameterSpace, data, nobs: int, u0):
+    Jitted once per model structure and reused by later fits of models with
+    the same structure (the data are arguments), so repeated fits skip
+    tracing and compiling.
+    """
+
+    def __init__(self, space: ParameterSpace, data, nobs: int, u0, key=None):
         self.scale = float(max(nobs, 1))
-
-        def negll(u, data):
-            return -space.log_likelihood(space.constrain(u), data) / self.scale
-
         self.data = data
-        self._vg, t1 = _compile(jax.value_and_grad(negll), u0, data)
-        self._h, t2 = _compile(jax.hessian(negll), u0, data)
-        self.compile_seconds = t1 + t2
+        cached = _JITTED.get(key) if key is not None else None
+        if cached is None:
+
+            def negll(u, data, scale):
+                return -space.log_likelihood(space.constrain(u), data) / scale
+
+            cached = (jax.jit(jax.value_and_grad(negll)), jax.jit(jax.hessian(negll)))
+            if key is not None:
+                _JITTED[key] = cached
+        self._vg, self._h = cached
+        self.compile_seconds = _timed_first_call(
+            self._vg, u0, data, self.scale
+        ) + _timed_first_call(self._h, u0, data, self.scale)
         self.evaluations = 0
 
     def value_and_grad(self, u):
         self.evaluations += 1
-        val, grad = self._vg(jnp.asarray(u), self.data)
+        val, grad = self._vg(jnp.asarray(u), self.data, self.scale)
         return float(val), np.asarray(grad, dtype=float)
 
     def hessian(self, u):
-        return np.asarray(self._h(jnp.asarray(u), self.data), dtype=float)
+        return np.asarray(self._h(jnp.asarray(u), self.data, self.scale), dtype=float)
 
 
 def _newton_step(hess: np.ndarray, grad: np.ndarray) -> np.ndarray:
     """A modified Newton step: |eigenvalues|, flat directions left alone."""
     eigval, eigvec = np.linalg.eigh((hess + hess.T) / 2)
     top = max(np.max(np.abs(eigval)), 1e-300)
-    keep = np.abs(eigval) > 1e-10 * top
+    keep = np.abs(eigval) > 1e-14 * top
     inv = np.zeros_like(eigval)
     inv[keep] = 1 / np.abs(eigval[keep])
     return -eigvec @ (inv * (eigvec.T @ grad))
 
 
-def _newton(obj: _Objective, u: np.ndarray, max_iter: int = 50):
-    """Newton steps with backtracking; returns (u, decrement in nats, ok)."""
+def _newton(obj: _Objective, u: np.ndarray, max_iter: int = 100):
+    """Newton steps with backtracking; returns (u, decrement in nats, ok, steps)."""
     val, grad = obj.value_and_grad(u)
     decrement = np.inf
-    for _ in range(max_iter):
+    for it in range(max_iter):
         hess = obj.hessian(u)
         if not np.all(np.isfinite(hess)):
-            return u, decrement, False
+            return u, decrement, False, it
         step = _newton_step(hess, grad)
         decrement = float(-grad @ step) * obj.scale / 2
         if not np.isfinite(decrement):
-            return u, decrement, False
+            return u, decrement, False, it
         if decrement < DECREMENT_TOL:
-            return u, decrement, True
+            # One more full step: Newton converges quadratically, so this
+            # takes the estimate to the last digits at the cost of one call.
+            val_new, _ = obj.value_and_grad(u + step)
+            if np.isfinite(val_new) and val_new <= val + 1e-14 * abs(val):
+                u = u + step
+            return u, decrement, True, it
         t = 1.0
         while t > 1e-10:
             u_new = u + t * step
@@ -97,16 +124,16 @@ def _newton(obj: _Objective, u: np.ndarray, max_iter: int = 50):
                 break
             t /= 2
         else:
-            return u, decrement, False
+            return u, decrement, False, it
         u, val, grad = u_new, val_new, grad_new
-    return u, decrement, decrement < DECREMENT_TOL
+    return u, decrement, decrement < DECREMENT_TOL, max_iter
 
 
 def mle(
     model: Model,
     *,
     starts: list[dict] | None = None,
-    num_starts: int = 4,
+    num_starts: int | None = None,
     seed: int = 0,
     max_iter: int = 5000,
     level: float = 0.95,
@@ -123,11 +150,13 @@ def mle(
         model's :meth:`~Model.init_values`, then the prior's median.
     num_starts
         Total number of starts: the given ones, then random perturbations of
-        the first (normal, sd 0.5 in unconstrained coordinates).
+        the first (normal, sd 0.5 in unconstrained coordinates); default: the
+        given ones only (models offer several where their likelihood can have
+        several optima).
     seed
         Seed for the perturbed starts.
     max_iter
-        Iteration limit for L-BFGS at each start.
+        Iteration limit of the L-BFGS fallback at each start.
     level
         Confidence level of the Wald intervals in the parameter table.
     progress
@@ -141,8 +170,8 @@ def mle(
         summary when the optimiser did not converge, the information matrix is
         singular, or the likelihood is flat (an optimum at a boundary).
     """
-    model_fn, data = model.numpyro_model(), model.data()
-    space = ParameterSpace.from_model(model_fn, data)
+    space = ParameterSpace.of(model)
+    data = model.data()
     rng = np.random.default_rng(seed)
 
     # ---- starting points -------------------------------------------------
@@ -150,39 +179,52 @@ def mle(
     u_starts = [np.asarray(space.unconstrain(s), dtype=float) for s in given]
     if not u_starts:
         u_starts = [np.zeros(space.size)]
-    while len(u_starts) < num_starts:
+    while len(u_starts) < (num_starts or 1):
         u_starts.append(u_starts[0] + rng.normal(0.0, 0.5, space.size))
-    obj = _Objective(space, data, model.nobs, jnp.asarray(u_starts[0]))
+    key = model.structure_key()
+    obj = _Objective(space, data, model.nobs, jnp.asarray(u_starts[0]), key)
 
     # ---- optimise from each start ---------------------------------------
     results = []
     fit_start = time.perf_counter()
+    # Every start takes a few Newton steps; the best one then runs to
+    # convergence, so that extra starts cost little on large data.
     with meter(len(u_starts), "mle starts", progress) as bar:
         for u0 in u_starts:
             bar.update()
-            val0, _ = obj.value_and_grad(u0)
-            if not np.isfinite(val0):
+            if not np.isfinite(obj.value_and_grad(u0)[0]):
                 continue
-            res = scipy.optimize.minimize(
-                obj.value_and_grad,
-                u0,
-                jac=True,
-                method="L-BFGS-B",
-                options={"maxiter": max_iter, "ftol": 1e-15, "gtol": 1e-10},
-            )
-            u, decrement, ok = _newton(obj, np.asarray(res.x))
-            val, grad = obj.value_and_grad(u)
+            u, decrement, ok, steps = _newton(obj, u0, max_iter=PROBE_STEPS)
+            val = obj.value_and_grad(u)[0]
             if np.isfinite(val):
-                results.append((val, u, decrement, ok, res.nit))
+                results.append([val, u, decrement, ok, steps])
     if not results:
         raise ValueError(
             "the log-likelihood is not finite at any starting value; check the "
             "data for impossible values or give starting values with starts="
         )
     results.sort(key=lambda r: r[0])
-    best_val, u_hat, decrement, converged, nit = results[0]
+    best = results[0]
+    if not best[3]:
+        u, decrement, ok, more = _newton(obj, best[1])
+        steps = best[4] + more
+        if not ok:
+            # L-BFGS rescues a start where Newton stalls; Newton polishes it.
+            res = scipy.optimize.minimize(
+                obj.value_and_grad,
+                u,
+                jac=True,
+                method="L-BFGS-B",
+                options={"maxiter": max_iter, "ftol": 1e-15, "gtol": 1e-10},
+            )
+            u, decrement, ok, more = _newton(obj, np.asarray(res.x))
+            steps += res.nit + more
+        best[:] = [obj.value_and_grad(u)[0], u, decrement, ok, steps]
+    best_val, u_hat, decrement, converged, nit = best
     log_lik = -best_val * obj.scale
-    agree = sum(abs(r[0] - best_val) * obj.scale < 1e-6 for r in results)
+    finished = [r for r in results[1:] if r[3]]
+    agree = 1 + sum(abs(r[0] - best_val) * obj.scale < 1e-6 for r in finished)
+    lower = len(finished) + 1 - agree
     fit_seconds = time.perf_counter() - fit_start
 
     # ---- observed information and caveats -------------------------------
@@ -199,20 +241,35 @@ def mle(
     labels = space.flat_labels(model.labels())
     u_labels = _unconstrained_labels(space, labels)
     eigval, eigvec = np.linalg.eigh(hess)
-    if eigval[0] <= 1e-10 * max(eigval[-1], 1.0):
-        worst = np.argsort(-np.abs(eigvec[:, 0]))[:3]
-        names = ", ".join(u_labels[i] for i in worst if abs(eigvec[i, 0]) > 0.1)
-        msg = (
-            "the observed information matrix is singular or not positive "
-            f"definite (smallest eigenvalue {eigval[0]:.2g}); the likelihood is "
-            f"flat along a direction involving {names}, so these parameters "
-            "are not identified and their standard errors are unreliable"
-        )
-        caveats.append(msg)
-        warn(msg, IdentifiabilityWarning)
-        cov_u = np.linalg.pinv(hess)
+    singular = eigval[0] <= 1e-10 * max(eigval[-1], 1.0)
+    cov_u = np.linalg.pinv(hess) if singular else np.linalg.inv(hess)
+    if singular:
+        involved = [
+            i for i in np.argsort(-np.abs(eigvec[:, 0]))[:3] if abs(eigvec[i, 0]) > 0.1
+        ]
+        names = ", ".join(u_labels[i] for i in involved)
+        runaway = [i for i in involved if abs(u_hat[i]) > RUNAWAY]
+        if runaway:
+            msg = (
+                f"the estimate of {', '.join(u_labels[i] for i in runaway)} runs "
+                "off towards a boundary of the parameter space (the likelihood "
+                "keeps rising there, as under complete separation); the reported "
+                "value is where the optimiser stopped, and its standard error is "
+                "meaningless"
+            )
+            caveats.append(msg)
+            warn(msg, BoundaryWarning)
+        else:
+            msg = (
+                "the observed information matrix is singular or not positive "
+                f"definite (smallest eigenvalue {eigval[0]:.2g}); the likelihood "
+                f"is flat along a direction involving {names}, so these "
+                "parameters are not identified and their standard errors are "
+                "unreliable"
+            )
+            caveats.append(msg)
+            warn(msg, IdentifiabilityWarning)
     else:
-        cov_u = np.linalg.inv(hess)
         se_u = np.sqrt(np.diag(cov_u))
         flat = [u_labels[i] for i in np.flatnonzero(se_u > FLAT_SE)]
         if flat:
@@ -225,17 +282,17 @@ def mle(
             )
             caveats.append(msg)
             warn(msg, BoundaryWarning)
-    if agree < len(results) and len(results) > 1:
+    if lower:
         caveats.append(
-            f"{len(results) - agree} of {len(results)} starts stopped at a lower "
-            "local optimum; the best is reported"
+            f"{lower} of {len(results)} starts converged to a lower local "
+            "optimum; the best is reported"
         )
 
     info = {
         "log_likelihood": log_lik,
         "converged": bool(converged),
         "newton_decrement": float(decrement),
-        "lbfgs_iterations": int(nit),
+        "iterations": int(nit),
         "starts": len(u_starts),
         "starts_at_best": int(agree),
         "evaluations": obj.evaluations,

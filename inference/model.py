@@ -19,6 +19,7 @@ from a saved file.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -56,6 +57,16 @@ class Model:
     def labels(self) -> dict[str, list[str]]:
         """Names of the entries of each vector-valued parameter site."""
         return {}
+
+    def structure_key(self):
+        """A hashable key equal for models whose likelihood is the same function.
+
+        Two models with equal keys must have the same latent sites and the same
+        log-likelihood as a function of (parameters, data); only the arrays in
+        :meth:`data` may differ. The back ends then reuse compiled code. The
+        default, ``None``, never reuses.
+        """
+        return None
 
     def init_values(self) -> list[dict[str, np.ndarray]]:
         """Starting points for optimisation, as constrained parameter values."""
@@ -106,6 +117,9 @@ class Model:
         raise NotImplementedError
 
 
+_SPACES: dict = {}
+
+
 @dataclass(frozen=True)
 class ParameterSpace:
     """The latent sites of a numpyro model and their unconstrained coordinates.
@@ -154,6 +168,18 @@ class ParameterSpace:
             shapes[name] = tuple(shape)
             transforms[name] = biject_to(fn.support)
         return cls(model_fn, tuple(names), shapes, transforms, tuple(observed))
+
+    @classmethod
+    def of(cls, model: Model) -> ParameterSpace:
+        """The parameter space of ``model``, reused across equal structures."""
+        key = model.structure_key()
+        space = _SPACES.get(key) if key is not None else None
+        if space is None:
+            space = cls.from_model(model.numpyro_model(), model.data())
+            if key is not None:
+                _SPACES[key] = space
+            return space
+        return dataclasses.replace(space, model_fn=model.numpyro_model())
 
     @property
     def size(self) -> int:

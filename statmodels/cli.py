@@ -24,7 +24,11 @@ EXAMPLE = (
 )
 
 #: Model families that add subcommands through a ``register(subparsers)``.
-FAMILY_CLIS = ("statmodels.excursions.cli",)
+FAMILY_CLIS = (
+    "statmodels.excursions.cli",
+    "statmodels.fisheries.cli",
+    "statmodels.sparse.cli",
+)
 
 
 def _read_data(source: str):
@@ -210,26 +214,16 @@ def build_parser() -> argparse.ArgumentParser:
     for module in FAMILY_CLIS:
         try:
             family = importlib.import_module(module)
-        except ImportError:
+        except ModuleNotFoundError as exc:
+            if exc.name is None or not module.startswith(exc.name):
+                raise
             continue
         family.register(sub)
     return parser
 
 
-def _compile_cache() -> None:
-    """Keep compiled log-densities on disk, so repeated commands start fast."""
-    import os
-
-    import jax
-
-    root = os.environ.get("XDG_CACHE_HOME", os.path.expanduser("~/.cache"))
-    jax.config.update("jax_compilation_cache_dir", os.path.join(root, "statmodels"))
-    jax.config.update("jax_persistent_cache_min_compile_time_secs", 0.2)
-
-
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
-    _compile_cache()
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):

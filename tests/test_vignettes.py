@@ -7,7 +7,6 @@ import warnings
 
 import matplotlib.pyplot as plt
 import pytest
-
 from statmodels.inference import ConvergenceWarning
 
 VIGNETTES = pathlib.Path(__file__).resolve().parents[1] / "vignettes"

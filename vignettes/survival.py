@@ -113,8 +113,13 @@ plt.close(ax.figure)
 
 # %%
 bayes = sm.survreg(
-    "Surv(time, status) ~ trt", e1684, dist="apgw", preset="ph", method="nuts",
-    seed=1, **DRAWS,
+    "Surv(time, status) ~ trt",
+    e1684,
+    dist="apgw",
+    preset="ph",
+    method="nuts",
+    seed=1,
+    **DRAWS,
 )
 print(bayes.summary())
 print(az.summary(bayes.idata, kind="diagnostics"))
@@ -134,8 +139,13 @@ print(bayes.predict(arms, type="cure"))
 
 # %%
 weibull = sm.survreg(
-    "Surv(time, status) ~ trt", e1684, dist="weibull", preset="ph", method="nuts",
-    seed=1, **DRAWS,
+    "Surv(time, status) ~ trt",
+    e1684,
+    dist="weibull",
+    preset="ph",
+    method="nuts",
+    seed=1,
+    **DRAWS,
 )
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")

@@ -139,8 +139,12 @@ class SurvivalModel(Model):
         self.user_fixed = {k: float(v) for k, v in (fixed or {}).items()}
         self.weights_column, self.na_action = weights, na_action
         self.prior_scale, self.data_name = float(prior_scale), data_name
-        self.family = LogNormal() if dist == "lognormal" else APGW(dist == "gompertz")
         self._resolve_parameters()
+        if dist == "lognormal":
+            self.family = LogNormal()
+        else:
+            kappa = self.fixed.get("kappa")
+            self.family = APGW(dist == "gompertz", kappa if kappa in (0, 1) else None)
         self._build(data)
 
     # ---- which parameter gets what ----------------------------------------
@@ -246,12 +250,26 @@ class SurvivalModel(Model):
 
     def _arrays(self) -> dict:
         r = self.response
+
+        def log_or_zero(x):
+            return np.log(np.where((x > 0) & np.isfinite(x), x, 1.0))
+
+        # Which kinds of row occur is fixed with the data, so the likelihood
+        # computes only the terms it needs.
+        self.layout = {
+            "interval": bool(np.any(r.kind == INTERVAL)),
+            "zero_lower": bool(np.any(r.lower <= 0)),
+            "entry": bool(np.any(r.entry > 0)),
+        }
         return {
             "X": {p: jnp.asarray(d.matrix) for p, d in self.designs.items()},
-            "lower": jnp.asarray(r.lower),
-            "upper": jnp.asarray(np.where(np.isfinite(r.upper), r.upper, 1.0)),
-            "entry": jnp.asarray(r.entry),
-            "kind": jnp.asarray(r.kind),
+            "log_lower": jnp.asarray(log_or_zero(r.lower)),
+            "log_upper": jnp.asarray(log_or_zero(r.upper)),
+            "log_entry": jnp.asarray(log_or_zero(r.entry)),
+            "lower_pos": jnp.asarray(r.lower > 0),
+            "event": jnp.asarray((r.kind == EXACT).astype(float)),
+            "interval": jnp.asarray(r.kind == INTERVAL),
+            "delayed": jnp.asarray(r.entry > 0),
             "weight": jnp.asarray(self.weights),
         }
 
@@ -283,25 +301,19 @@ class SurvivalModel(Model):
 
     def row_log_likelihood(self, eta: dict, data: dict):
         """Log-likelihood contribution of each row (before weights)."""
-        fam = self.family
-        lower, upper, entry, kind = (
-            data["lower"],
-            data["upper"],
-            data["entry"],
-            data["kind"],
-        )
-        pos = lower > 0
-        log_h_l = fam.log_cumhaz(jnp.where(pos, lower, 1.0), **eta)
-        cum_l = jnp.where(pos, jnp.exp(log_h_l), 0.0)
-        is_int = kind == INTERVAL
-        cum_u = jnp.exp(fam.log_cumhaz(jnp.where(is_int, upper, 1.0), **eta))
-        gap = jnp.where(is_int, cum_u - cum_l, 1.0)
-        interval = -cum_l + jnp.log(-jnp.expm1(-gap))
-        exact = fam.log_hazard(jnp.where(pos, lower, 1.0), **eta) - cum_l
-        ll = jnp.where(kind == EXACT, exact, jnp.where(is_int, interval, -cum_l))
-        delayed = entry > 0
-        cum_e = jnp.exp(fam.log_cumhaz(jnp.where(delayed, entry, 1.0), **eta))
-        return ll + jnp.where(delayed, cum_e, 0.0)
+        fam, layout = self.family, self.layout
+        cum_l, log_h = fam.terms(data["log_lower"], **eta)
+        if layout["zero_lower"]:
+            cum_l = jnp.where(data["lower_pos"], cum_l, 0.0)
+        ll = data["event"] * log_h - cum_l
+        if layout["interval"]:
+            cum_u = fam.cumhaz(data["log_upper"], **eta)
+            gap = jnp.where(data["interval"], cum_u - cum_l, 1.0)
+            ll = ll + jnp.where(data["interval"], jnp.log(-jnp.expm1(-gap)), 0.0)
+        if layout["entry"]:
+            cum_e = fam.cumhaz(data["log_entry"], **eta)
+            ll = ll + jnp.where(data["delayed"], cum_e, 0.0)
+        return ll
 
     def numpyro_model(self):
         """The model: normal priors on the coefficients, the survival likelihood.
@@ -361,6 +373,16 @@ class SurvivalModel(Model):
                 start[p] = c
             starts.append(start)
         return starts
+
+    def structure_key(self):
+        """Distribution, fixed values, design columns and censoring layout."""
+        return (
+            type(self).__qualname__,
+            self.dist,
+            tuple(sorted(self.fixed.items())),
+            tuple((p, len(d.columns)) for p, d in self.designs.items()),
+            tuple(sorted(self.layout.items())),
+        )
 
     def labels(self) -> dict[str, list[str]]:
         """Coefficient names per parameter (formulaic column names)."""

@@ -1,0 +1,221 @@
+# %% [markdown]
+# # Discovering structural model errors in the Kuramoto-Sivashinsky equation
+#
+# This vignette follows Mojgani, Chattopadhyay & Hassanzadeh (2022),
+# "Discovery of interpretable structural model errors by combining Bayesian
+# sparse regression and data assimilation: a chaotic Kuramoto-Sivashinsky
+# test case" (Chaos 32, 061105). The truth is
+#
+#     u_t + u u_x + u_xx + u_xxxx = 0
+#
+# on a periodic domain. An imperfect model has one coefficient changed. From
+# states of the truth we run the imperfect model one interval, take the
+# difference from the next state as the model error, regress it on a library
+# of terms u^p d^k u/dx^k with the relevance vector machine, and read the
+# missing term off the sparse answer.
+
+# %%
+import os
+import pathlib
+import warnings
+
+import matplotlib
+
+matplotlib.use(os.environ.get("MPLBACKEND", "Agg"))
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+import statmodels  # noqa: E402, F401  (float64)
+from statmodels.sparse import (  # noqa: E402
+    KuramotoSivashinsky,
+    discover_model_error,
+    enkf,
+)
+
+SMALL = os.environ.get("STATMODELS_VIGNETTE_SIZE") == "small"
+OUT = pathlib.Path(
+    os.environ.get("STATMODELS_VIGNETTE_OUT", pathlib.Path(__file__).parent / "figures")
+)
+OUT.mkdir(parents=True, exist_ok=True)
+
+# %% [markdown]
+# ## Truth and observations
+#
+# The small run uses L = 22 on 64 points; the full run L = 100 on 128 points.
+# The truth takes ten ETDRK4 steps of 0.001 per observation interval of
+# 0.01, while the imperfect model takes one step of 0.01, so even a perfect
+# model leaves a small time-stepping residual.
+
+# %%
+LENGTH, N = (22.0, 64) if SMALL else (100.0, 128)
+N_OBS = 300 if SMALL else 2000
+DT = 0.01
+truth = KuramotoSivashinsky(LENGTH, N, DT / 10)
+u0 = KuramotoSivashinsky(LENGTH, N, 0.25).attractor_state(0, 100.0)
+trajectory = truth.simulate(u0, N_OBS, save_every=10)
+print(f"truth: L = {LENGTH}, N = {N}, {N_OBS} observations every {DT}")
+
+CASES = {
+    "u_xx halved": ({"diffusion": 0.5}, "-0.5 u_xx"),
+    "u_xxxx halved": ({"hyperdiffusion": 0.5}, "-0.5 u_xxxx"),
+    "no advection": ({"advection": 0.0}, "-1 u u_x"),
+    "perfect model": ({}, "nothing"),
+}
+
+# %% [markdown]
+# ## Noise-free discovery
+#
+# The regression uses the MacKay solver on standardised columns and target,
+# pruning terms with precision above 100 (the rule of the paper's code). The
+# default library passes every term through the same phi_1 filter that the
+# exponential integrator applies to a missing term; without it ("plain") the
+# coefficients are biased by about 1% on the linear terms and 5% on the
+# advection term, because the stiff high wavenumbers of the one-step target
+# are damped.
+
+# %%
+rows = []
+discovered = {}
+for case, (change, expected) in CASES.items():
+    imperfect = KuramotoSivashinsky(LENGTH, N, DT, **change)
+    for filt in ["etd", "none"]:
+        found = discover_model_error(trajectory, imperfect, library_filter=filt)
+        if filt == "etd":
+            discovered[case] = (imperfect, found)
+        rows.append(
+            {
+                "case": case,
+                "data": "noise-free",
+                "library": "filtered" if filt == "etd" else "plain",
+                "expected": expected,
+                "terms": len(found.terms),
+                "max_abs": max((abs(c) for c in found.terms.values()), default=0.0),
+                "equation": found.equation(digits=4)
+                if len(found.terms) <= 6
+                else f"{len(found.terms)} terms, all |c| < "
+                f"{max(abs(c) for c in found.terms.values()):.1e}",
+            }
+        )
+
+# %% [markdown]
+# ## Noisy observations and the ensemble Kalman filter
+#
+# With noise of standard deviation 0.05 (about 4% of the rms of u) the
+# derivatives of the raw observations are useless. A stochastic EnKF with
+# the imperfect model, multiplicative inflation 1.05 and Gaspari-Cohn
+# localisation estimates the states first; the filter only ever sees the
+# noisy observations. We measure whether assimilation helps by running the
+# discovery on both the analysis and the raw observations.
+
+# %%
+NOISE = 0.05
+rng = np.random.default_rng(1)
+observations = trajectory + NOISE * rng.normal(size=trajectory.shape)
+SPIN = 50
+assimilation = {}
+for case in ["u_xx halved", "u_xxxx halved", "no advection"]:
+    change, expected = CASES[case]
+    imperfect = KuramotoSivashinsky(LENGTH, N, DT, **change)
+    res = enkf(
+        imperfect,
+        observations,
+        NOISE,
+        n_members=40,
+        inflation=1.05,
+        localization=3.0,
+        seed=2,
+    )
+    rmse = float(np.sqrt(np.mean((res.analysis[SPIN:] - trajectory[SPIN:]) ** 2)))
+    assimilation[case] = rmse
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        on_analysis = discover_model_error(res.analysis[SPIN:], imperfect)
+        on_raw = discover_model_error(observations[SPIN:], imperfect)
+    for label, found in [("EnKF analysis", on_analysis), ("raw noisy", on_raw)]:
+        rows.append(
+            {
+                "case": case,
+                "data": label,
+                "library": "filtered",
+                "expected": expected,
+                "terms": len(found.terms),
+                "max_abs": max((abs(c) for c in found.terms.values()), default=0.0),
+                "equation": found.equation(digits=4)
+                if len(found.terms) <= 6
+                else f"{len(found.terms)} terms, all |c| < "
+                f"{max(abs(c) for c in found.terms.values()):.1e}",
+            }
+        )
+    print(f"{case}: EnKF analysis RMSE {rmse:.4f} against noise {NOISE}")
+
+# %% [markdown]
+# ## The table of discovered corrections
+#
+# Each equation gives u_t as the imperfect model plus the discovered terms,
+# with 95% posterior intervals in brackets. The intervals come from the
+# regression's Gaussian posterior; they are narrow because the rows are many
+# and they do not include the systematic error of the one-step target.
+
+# %%
+table = pd.DataFrame(rows)
+pd.set_option("display.max_colwidth", 200)
+pd.set_option("display.width", 250)
+print(table[["case", "data", "library", "equation"]].to_string(index=False))
+table.to_csv(OUT / "medida_table.csv", index=False)
+
+# %% [markdown]
+# ## Space-time plots: truth, imperfect and corrected models
+#
+# From one state on the attractor we run the truth, the imperfect model and
+# the imperfect model with the discovered term added, for each case.
+
+# %%
+HORIZON = 20.0 if SMALL else 60.0
+n_steps = round(HORIZON / 0.05)
+start = trajectory[-1]
+for case in ["u_xx halved", "u_xxxx halved", "no advection"]:
+    imperfect, found = discovered[case]
+    runs = {
+        "truth": KuramotoSivashinsky(LENGTH, N, 0.05),
+        "imperfect": imperfect.with_coefficients(dt=0.05),
+        "corrected": found.corrected(imperfect).with_coefficients(dt=0.05),
+    }
+    fig, axes = plt.subplots(1, 3, figsize=(12, 3.6), sharey=True)
+    for ax, (label, model) in zip(axes, runs.items(), strict=True):
+        traj = model.simulate(start, n_steps // 5, save_every=5)
+        traj = np.clip(traj, -5, 5)  # the imperfect model may blow up
+        im = ax.imshow(
+            traj,
+            aspect="auto",
+            origin="lower",
+            cmap="RdBu_r",
+            vmin=-3,
+            vmax=3,
+            extent=[0, LENGTH, 0, HORIZON],
+        )
+        ax.set_title(label)
+        ax.set_xlabel("x")
+    axes[0].set_ylabel("t")
+    fig.colorbar(im, ax=axes, shrink=0.8, label="u")
+    fig.suptitle(f"{case}: {found.equation(digits=3, intervals=False)}")
+    name = case.replace(" ", "_").replace("u_", "u")
+    fig.savefig(OUT / f"medida_{name}.png", dpi=90)
+    plt.close(fig)
+
+# %% [markdown]
+# ## What the study shows
+#
+# * Noise-free, the method recovers exactly the missing term in each case,
+#   to a fraction of a percent with the filtered library, and nothing of
+#   consequence for the perfect model (its kept coefficients are of order
+#   1e-5: the time-stepping residual, standardised, still passes the
+#   pruning threshold, so the rule is about relevance and not size).
+# * With noise, the raw observations give wrong terms. The EnKF analysis is
+#   printed above with its RMSE against the truth: at the small size (300
+#   observations, inflation 1.05) the analysis error is close to the noise
+#   and the discovered equations carry spurious terms, so assimilation alone
+#   does not rescue the method there; see the table for the full size.
+
+# %%
+print("vignette finished")
