@@ -35,13 +35,14 @@ DECREMENT_TOL = 1e-9
 #: An unconstrained estimate beyond this, along a flat direction, has run off.
 RUNAWAY = 10.0
 #: Newton steps every start takes before the best one is run to convergence.
-PROBE_STEPS = 8
+PROBE_STEPS = 4
 #: An unconstrained standard error above this flags a flat likelihood.
 FLAT_SE = 5.0
 
 
 #: Jitted objectives by model structure (see :meth:`Model.structure_key`).
 _JITTED: dict = {}
+_COMPILED_SHAPES: set = set()
 
 
 def _timed_first_call(fn, *args):
@@ -60,7 +61,9 @@ class _Objective:
     tracing and compiling.
     """
 
-    def __init__(self, space: ParameterSpace, data, nobs: int, u0, key=None):
+    def __init__(
+        self, space: ParameterSpace, data, nobs: int, u0, key=None, hessian=None
+    ):
         self.scale = float(max(nobs, 1))
         self.data = data
         cached = _JITTED.get(key) if key is not None else None
@@ -69,19 +72,47 @@ class _Objective:
             def negll(u, data, scale):
                 return -space.log_likelihood(space.constrain(u), data) / scale
 
-            cached = (jax.jit(jax.value_and_grad(negll)), jax.jit(jax.hessian(negll)))
+            if hessian is not None and space.is_real:
+
+                def neg_hessian(u, data, scale):
+                    return -hessian(space.constrain(u), data) / scale
+
+            else:
+                neg_hessian = jax.hessian(negll)
+
+            def full(u, data, scale):
+                val, grad = jax.value_and_grad(negll)(u, data, scale)
+                return val, grad, neg_hessian(u, data, scale)
+
+            cached = (
+                jax.jit(jax.value_and_grad(negll)),
+                jax.jit(neg_hessian),
+                jax.jit(full),
+            )
             if key is not None:
                 _JITTED[key] = cached
-        self._vg, self._h = cached
-        self.compile_seconds = _timed_first_call(
-            self._vg, u0, data, self.scale
-        ) + _timed_first_call(self._h, u0, data, self.scale)
+        self._vg, self._h, self._full = cached
+        # Compile now (timed apart) unless this structure and these shapes
+        # were compiled before in this process.
+        shapes = (key, tuple(np.shape(x) for x in jax.tree.leaves(data)), len(u0))
+        self.compile_seconds = 0.0
+        if key is None or shapes not in _COMPILED_SHAPES:
+            self.compile_seconds = sum(
+                _timed_first_call(fn, u0, data, self.scale) for fn in cached
+            )
+            _COMPILED_SHAPES.add(shapes)
         self.evaluations = 0
 
     def value_and_grad(self, u):
         self.evaluations += 1
         val, grad = self._vg(jnp.asarray(u), self.data, self.scale)
         return float(val), np.asarray(grad, dtype=float)
+
+    def full(self, u):
+        """Value, gradient and Hessian at ``u`` in one compiled call."""
+        self.evaluations += 1
+        val, grad, hess = self._full(jnp.asarray(u), self.data, self.scale)
+        return float(val), np.asarray(grad, float), np.asarray(hess, float)
 
     def hessian(self, u):
         return np.asarray(self._h(jnp.asarray(u), self.data, self.scale), dtype=float)
@@ -99,10 +130,9 @@ def _newton_step(hess: np.ndarray, grad: np.ndarray) -> np.ndarray:
 
 def _newton(obj: _Objective, u: np.ndarray, max_iter: int = 100):
     """Newton steps with backtracking; returns (u, decrement in nats, ok, steps)."""
-    val, grad = obj.value_and_grad(u)
+    val, grad, hess = obj.full(u)
     decrement = np.inf
     for it in range(max_iter):
-        hess = obj.hessian(u)
         if not np.all(np.isfinite(hess)):
             return u, decrement, False, it
         step = _newton_step(hess, grad)
@@ -116,16 +146,19 @@ def _newton(obj: _Objective, u: np.ndarray, max_iter: int = 100):
             if np.isfinite(val_new) and val_new <= val + 1e-14 * abs(val):
                 u = u + step
             return u, decrement, True, it
+        # The full step usually succeeds; it comes with the next Hessian.
+        slope = float(grad @ step)
+        val_new, grad_new, hess_new = obj.full(u + step)
         t = 1.0
-        while t > 1e-10:
-            u_new = u + t * step
-            val_new, grad_new = obj.value_and_grad(u_new)
-            if np.isfinite(val_new) and val_new <= val + 1e-4 * t * (grad @ step):
-                break
+        while not (np.isfinite(val_new) and val_new <= val + 1e-4 * t * slope):
             t /= 2
-        else:
-            return u, decrement, False, it
-        u, val, grad = u_new, val_new, grad_new
+            if t < 1e-10:
+                return u, decrement, False, it
+            val_new, _ = obj.value_and_grad(u + t * step)
+            if np.isfinite(val_new) and val_new <= val + 1e-4 * t * slope:
+                val_new, grad_new, hess_new = obj.full(u + t * step)
+        u = u + t * step
+        val, grad, hess = val_new, grad_new, hess_new
     return u, decrement, decrement < DECREMENT_TOL, max_iter
 
 
@@ -182,7 +215,14 @@ def mle(
     while len(u_starts) < (num_starts or 1):
         u_starts.append(u_starts[0] + rng.normal(0.0, 0.5, space.size))
     key = model.structure_key()
-    obj = _Objective(space, data, model.nobs, jnp.asarray(u_starts[0]), key)
+    obj = _Objective(
+        space,
+        data,
+        model.nobs,
+        jnp.asarray(u_starts[0]),
+        key,
+        model.log_likelihood_hessian(),
+    )
 
     # ---- optimise from each start ---------------------------------------
     results = []
@@ -194,7 +234,8 @@ def mle(
             bar.update()
             if not np.isfinite(obj.value_and_grad(u0)[0]):
                 continue
-            u, decrement, ok, steps = _newton(obj, u0, max_iter=PROBE_STEPS)
+            probe = PROBE_STEPS if len(u_starts) > 1 else 100
+            u, decrement, ok, steps = _newton(obj, u0, max_iter=probe)
             val = obj.value_and_grad(u)[0]
             if np.isfinite(val):
                 results.append([val, u, decrement, ok, steps])

@@ -58,6 +58,18 @@ class Model:
         """Names of the entries of each vector-valued parameter site."""
         return {}
 
+    def log_likelihood_hessian(self):
+        """An optional fast Hessian of the log-likelihood, or ``None``.
+
+        A model whose likelihood has structure that autodiff cannot see (a sum
+        over rows of a function of a few linear predictors, say) may return a
+        function ``(params, data) -> matrix`` giving the Hessian with respect
+        to the flattened parameters, in site order. The MLE uses it when every
+        site is real-valued (so constrained and unconstrained coordinates
+        coincide); the tests check it against autodiff.
+        """
+        return None
+
     def structure_key(self):
         """A hashable key equal for models whose likelihood is the same function.
 
@@ -180,6 +192,21 @@ class ParameterSpace:
                 _SPACES[key] = space
             return space
         return dataclasses.replace(space, model_fn=model.numpyro_model())
+
+    @property
+    def is_real(self) -> bool:
+        """Whether every site is real-valued (identity transforms)."""
+        from numpyro.distributions.transforms import (
+            IdentityTransform,
+            IndependentTransform,
+        )
+
+        def identity(t):
+            if isinstance(t, IndependentTransform):
+                t = t.base_transform
+            return isinstance(t, IdentityTransform)
+
+        return all(identity(self.transforms[n]) for n in self.names)
 
     @property
     def size(self) -> int:

@@ -162,3 +162,38 @@ def test_posterior_predictions_have_intervals(fits, simulated):
 
 def test_parallel_chains_use_devices():
     assert jax.local_device_count() >= 2
+
+
+@pytest.mark.parametrize(
+    "formula, data_name, dist, preset",
+    [
+        (FORMULA, "veteran", "apgw", "ph-gamma"),
+        (FORMULA, "veteran", "weibull", "aft"),
+        ('Surv(lower, upper, type="interval2") ~ x', "interval", "burr", "general"),
+        ("Surv(entry, time, status) ~ x", "truncation", "lognormal", "aft-gamma"),
+    ],
+)
+def test_structured_hessian_equals_autodiff(formula, data_name, dist, preset):
+    """The Hessian through the linear predictors equals jax.hessian."""
+    import pathlib
+
+    ref = pathlib.Path(__file__).parent / "reference"
+    data = {
+        "veteran": lambda: sm.datasets.load("veteran"),
+        "interval": lambda: pd.read_csv(ref / "interval_data.csv"),
+        "truncation": lambda: pd.read_csv(ref / "truncation_data.csv"),
+    }[data_name]()
+    model = sm.survival.SurvivalModel(formula, data, dist=dist, preset=preset)
+    space = ParameterSpace.of(model)
+    rng = np.random.default_rng(7)
+    start = {
+        k: v + rng.normal(0, 0.05, v.shape) for k, v in model.init_values()[0].items()
+    }
+    u = space.unconstrain(start)
+
+    def loglik(u):
+        return space.log_likelihood(space.constrain(u), model.data())
+
+    auto = np.asarray(jax.hessian(loglik)(u))
+    fast = np.asarray(model.log_likelihood_hessian()(space.constrain(u), model.data()))
+    np.testing.assert_allclose(fast, auto, rtol=1e-9, atol=1e-9 * np.abs(auto).max())
