@@ -135,7 +135,7 @@ class Fit:
     @cached_property
     def space(self) -> ParameterSpace:
         """The model's parameter space (latent sites and their transforms)."""
-        return ParameterSpace.from_model(self.model.numpyro_model(), self.model.data())
+        return ParameterSpace.of(self.model)
 
     # ---- point estimates --------------------------------------------------
     @property

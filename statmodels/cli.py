@@ -25,8 +25,10 @@ EXAMPLE = (
 
 #: Model families that add subcommands through a ``register(subparsers)``.
 FAMILY_CLIS = (
+    "statmodels.epidemics.cli",
     "statmodels.excursions.cli",
     "statmodels.fisheries.cli",
+    "statmodels.jump.cli",
     "statmodels.sparse.cli",
 )
 
