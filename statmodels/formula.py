@@ -24,6 +24,7 @@ status == 2)``), evaluated with NumPy available as ``np``.
 from __future__ import annotations
 
 import ast
+import re
 import warnings
 from dataclasses import dataclass
 
@@ -256,6 +257,41 @@ def _check_nonnegative(values: np.ndarray, expr: str) -> None:
         )
 
 
+def required_variables(rhs: str) -> set[str]:
+    """Variables a right-hand side names, with backtick-quoted names whole.
+
+    formulaic reports only the part before the first dot of a quoted name such
+    as `` `ph.ecog` ``; the quoted names are read here instead.
+    """
+    quoted = set(re.findall(r"`([^`]+)`", rhs))
+    found = formulaic.Formula(rhs).required_variables
+    found = {v for v in found if not any(q.startswith(f"{v}.") for q in quoted)}
+    return found | quoted
+
+
+def check_columns(rhs: str, data: pd.DataFrame) -> list[str]:
+    """The data columns a right-hand side uses; a clear error for missing ones."""
+    required = required_variables(rhs)
+    missing = sorted(
+        v
+        for v in required
+        if v not in data and v not in ("np", "C") and not _builtin(v)
+    )
+    if missing:
+        name = missing[0]
+        dotted = [c for c in data.columns if str(c).startswith(f"{name}.")]
+        hint = (
+            f"; a name with a dot must be quoted with backticks, e.g. `{dotted[0]}`"
+            if dotted
+            else ""
+        )
+        raise FormulaError(
+            f"column {name!r} named in the formula is not in the data; the data "
+            f"have columns {', '.join(map(str, data.columns))}{hint}"
+        )
+    return sorted(v for v in required if v in data)
+
+
 class Design:
     """A right-hand side turned into a design matrix, reusable on new data.
 
@@ -270,13 +306,7 @@ class Design:
     def __init__(self, rhs: str, data: pd.DataFrame):
         self.rhs = rhs
         formula = formulaic.Formula(rhs)
-        missing = sorted(v for v in formula.required_variables if v not in data)
-        missing = [v for v in missing if v not in ("np", "C") and not _builtin(v)]
-        if missing:
-            raise FormulaError(
-                f"column {missing[0]!r} named in the formula is not in the data; "
-                f"the data have columns {', '.join(map(str, data.columns))}"
-            )
+        check_columns(rhs, data)
         with warnings.catch_warnings():
             warnings.simplefilter("error", formulaic.errors.DataMismatchWarning)
             matrix = formula.get_model_matrix(data, na_action="raise")
@@ -285,7 +315,7 @@ class Design:
             "(Intercept)" if c == "Intercept" else c for c in matrix.columns
         ]
         self.matrix = np.asarray(matrix, dtype=float)
-        self.variables = sorted(v for v in formula.required_variables if v in data)
+        self.variables = sorted(v for v in required_variables(rhs) if v in data)
         self.levels = {
             v: set(pd.Series(data[v]).dropna().unique())
             for v in self.variables

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import math
 
-import formulaic
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -37,6 +36,7 @@ from statmodels.formula import (
     RIGHT,
     Design,
     FormulaError,
+    check_columns,
     missing_rows,
     parse_surv,
     split_formula,
@@ -197,8 +197,7 @@ class SurvivalModel(Model):
         response = parse_surv(self.lhs, data)
         used = list(response.variables)
         for rhs in self.rhs_of.values():
-            required = formulaic.Formula(rhs).required_variables
-            used += sorted(v for v in required if v in data)
+            used += check_columns(rhs, data)
         if self.weights_column is not None:
             if self.weights_column not in data:
                 raise FormulaError(

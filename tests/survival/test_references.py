@@ -154,3 +154,20 @@ def test_e1684_cure_model_matches_independent_fit():
     np.testing.assert_allclose(
         cure["std_error"], [expected_se["trt=0"], expected_se["trt=1"]], rtol=2e-3
     )
+
+
+def test_dotted_names_and_dropped_rows_match_r():
+    """R's lung data: a backtick-quoted dotted name, rows with NA dropped."""
+    ref = SURVREG["lung"]
+    lung = sm.datasets.load("lung")
+    with pytest.warns(sm.inference.DataWarning, match="dropped 1 of 228 rows"):
+        fit = sm.survreg(
+            "Surv(time, status == 2) ~ age + `ph.ecog`", lung, na_action="drop"
+        )
+    assert ref["n_dropped"] == 1
+    assert fit.log_likelihood == pytest.approx(ref["weibull"]["loglik"], abs=1e-5)
+    table = survreg_table(fit)
+    for name, value in ref["weibull"]["coef"].items():
+        assert table.loc[name, "Value"] == pytest.approx(value, abs=1e-4)
+    with pytest.raises(ValueError, match="quoted with backticks, e.g. `ph.ecog`"):
+        sm.survreg("Surv(time, status == 2) ~ age + ph.ecog", lung)

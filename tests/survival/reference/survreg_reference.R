@@ -137,6 +137,15 @@ out$interval <- list(
   loglogistic = summarise_fit(survreg(iform, data = idat, dist = "loglogistic"))
 )
 
+# ---- lung: R's dotted column names and missing values (complete cases) ------
+lung_fit <- survreg(Surv(time, status == 2) ~ age + ph.ecog, data = lung,
+                    dist = "weibull")
+out$lung <- list(
+  formula = "Surv(time, status == 2) ~ age + ph.ecog",
+  n_dropped = length(lung_fit$na.action),
+  weibull = summarise_fit(lung_fit)
+)
+
 writeLines(toJSON(out, auto_unbox = TRUE, digits = NA, pretty = TRUE),
            file.path(here, "survreg_reference.json"))
 
