@@ -223,7 +223,7 @@ class SurvivalModel(Model):
                 f"dropped {self.dropped} of {len(data)} rows with missing values",
                 DataWarning,
             )
-        frame = data.loc[keep, used].copy()
+        frame = data[used] if keep.all() else data.loc[keep, used].copy()
         self._frame = frame
         self.response = response.subset(keep)
         if self.weights_column is not None:
@@ -265,17 +265,18 @@ class SurvivalModel(Model):
             "zero_lower": bool(np.any(r.lower <= 0)),
             "entry": bool(np.any(r.entry > 0)),
         }
-        return {
-            "X": {p: jnp.asarray(d.matrix) for p, d in self.designs.items()},
-            "log_lower": jnp.asarray(log_or_zero(r.lower)),
-            "log_upper": jnp.asarray(log_or_zero(r.upper)),
-            "log_entry": jnp.asarray(log_or_zero(r.entry)),
-            "lower_pos": jnp.asarray(r.lower > 0),
-            "event": jnp.asarray((r.kind == EXACT).astype(float)),
-            "interval": jnp.asarray(r.kind == INTERVAL),
-            "delayed": jnp.asarray(r.entry > 0),
-            "weight": jnp.asarray(self.weights),
+        arrays = {
+            "X": {p: d.matrix for p, d in self.designs.items()},
+            "log_lower": log_or_zero(r.lower),
+            "log_upper": log_or_zero(r.upper),
+            "log_entry": log_or_zero(r.entry),
+            "lower_pos": r.lower > 0,
+            "event": (r.kind == EXACT).astype(float),
+            "interval": r.kind == INTERVAL,
+            "delayed": r.entry > 0,
+            "weight": np.asarray(self.weights, dtype=float),
         }
+        return jax.device_put(arrays)
 
     def data(self) -> dict:
         """Arrays passed to the numpyro model (designs, times, codes, weights)."""
