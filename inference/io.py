@@ -196,7 +196,7 @@ def load(path) -> Fit:
         ss = tree["sample_stats"]
         stats = {k: ss[k].values for k in ss.data_vars}
     elbo = tree["elbo"]["elbo"].values if "elbo" in tree.children else None
-    fit = Fit(
+    fit = (model.fit_class or Fit)(
         model,
         record["method"],
         draws,

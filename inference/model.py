@@ -41,6 +41,9 @@ class Model:
 
     #: Short description used as the summary's title.
     title = "Model"
+    #: The Fit subclass that :func:`statmodels.load` rebuilds for this model
+    #: (``None``: the plain :class:`~statmodels.inference.Fit`).
+    fit_class = None
 
     def numpyro_model(self) -> Callable:
         """The numpyro model function, called as ``model_fn(data)``.

@@ -783,3 +783,7 @@ def gamma_posterior(paths: Paths, pattern=None, prior=DEFAULT_PRIOR) -> GammaPos
     return GammaPosterior(
         model.pairs, a + model.counts, b + model.exposure, model.n_states
     )
+
+
+# A saved fit of a jump process loads back as an MJPFit.
+_JumpModel.fit_class = MJPFit

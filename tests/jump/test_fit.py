@@ -191,3 +191,16 @@ def test_em_reaches_the_newton_mle():
     np.testing.assert_allclose(
         em["rate_matrix"][off], newton.rate_matrix[off], rtol=1e-3, atol=1e-4
     )
+
+
+def test_saved_fit_loads_with_its_rate_matrix(tmp_path):
+    import statmodels as sm
+    from statmodels.jump import MJPFit, dfr_rate_matrix, fit_complete, simulate
+
+    Q = dfr_rate_matrix(1.0, 1.0, 1.0)
+    paths = simulate(Q, np.full(6, 1 / 6), 400, t_max=2.5, seed=3)
+    fit = fit_complete(paths, PATTERN)
+    fit.save(tmp_path / "mjp.nc")
+    back = sm.load(tmp_path / "mjp.nc")
+    assert isinstance(back, MJPFit)
+    np.testing.assert_array_equal(back.rate_matrix, fit.rate_matrix)
