@@ -283,26 +283,3 @@ def _cmd_simulate(args) -> int:
     if args.output:
         print(f"lengths saved  {args.output}")
     return 0
-
-
-def main(argv=None) -> int:
-    """Run ``excursions`` as a stand-alone program (for testing).
-
-    Parameters
-    ----------
-    argv : list of str, optional
-        Arguments after the program name.
-
-    Returns
-    -------
-    int
-        Exit code.
-    """
-    parser = argparse.ArgumentParser(prog="statmodels")
-    register(parser.add_subparsers(dest="command"))
-    args = parser.parse_args(argv)
-    return args.func(args)
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())

@@ -245,26 +245,3 @@ def register(subparsers) -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print JSON instead of text")
     p.set_defaults(func=_cmd_dfr)
     return top
-
-
-def main(argv=None) -> int:
-    """Run ``mjp`` as a stand-alone program (for testing).
-
-    Parameters
-    ----------
-    argv : list of str, optional
-        Arguments after the program name.
-
-    Returns
-    -------
-    int
-        Exit code.
-    """
-    parser = argparse.ArgumentParser(prog="statmodels")
-    register(parser.add_subparsers(dest="command"))
-    args = parser.parse_args(argv)
-    return args.func(args)
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())

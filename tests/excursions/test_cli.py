@@ -6,8 +6,9 @@ import json
 import numpy as np
 import pytest
 
+from statmodels.cli import main
 from statmodels.excursions import Diffusion, SlepianIIA
-from statmodels.excursions.cli import main, register
+from statmodels.excursions.cli import register
 
 
 def test_register_adds_the_three_subcommands():

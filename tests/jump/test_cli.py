@@ -7,8 +7,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from statmodels.cli import main
 from statmodels.jump import Paths, dfr_pattern, dfr_rate_matrix, entropy_production
-from statmodels.jump.cli import main, register
+from statmodels.jump.cli import register
 
 
 def test_register_adds_three_subcommands():
