@@ -224,16 +224,22 @@ class ParameterSpace:
         """Concatenate site values into one flat vector, in site order."""
         return jnp.concatenate([jnp.ravel(jnp.asarray(values[n])) for n in self.names])
 
-    def constrain(self, u_flat: jax.Array) -> dict[str, jax.Array]:
-        """Constrained parameter values from a flat unconstrained vector."""
+    def split(self, u_flat) -> dict:
+        """Split a flat unconstrained vector (or a stack of them along the
+        last axis) into per-site unconstrained values."""
         out, start = {}, 0
+        lead = jnp.shape(u_flat)[:-1]
         for n in self.names:
             shape = self.unconstrained_shape(n)
             size = int(np.prod(shape))
-            u = jnp.reshape(u_flat[start : start + size], shape)
-            out[n] = self.transforms[n](u)
+            out[n] = jnp.reshape(u_flat[..., start : start + size], lead + shape)
             start += size
         return out
+
+    def constrain(self, u_flat: jax.Array) -> dict[str, jax.Array]:
+        """Constrained parameter values from a flat unconstrained vector."""
+        u = self.split(u_flat)
+        return {n: self.transforms[n](u[n]) for n in self.names}
 
     def unconstrain(self, params: dict) -> jax.Array:
         """Flat unconstrained vector from constrained parameter values."""
@@ -258,11 +264,6 @@ class ParameterSpace:
         """The log-likelihood: the sum over observed sites (no priors)."""
         pointwise = self.pointwise_log_likelihood(params, data)
         return sum(jnp.sum(v) for v in pointwise.values())
-
-    def log_prior(self, params: dict, data) -> jax.Array:
-        """Sum of the priors' log-densities at ``params``."""
-        tr = self.trace(params, data)
-        return sum(jnp.sum(tr[n]["fn"].log_prob(tr[n]["value"])) for n in self.names)
 
     def flat_labels(self, labels: dict[str, list[str]]) -> list[str]:
         """One label per scalar constrained parameter, ``site:entry``."""

@@ -38,11 +38,7 @@ def _initial_points(space: ParameterSpace, init, num_chains, rng):
     else:
         u0 = np.asarray(space.unconstrain(init))
         points = u0 + rng.normal(0.0, 0.1, size=(num_chains, u0.size))
-    per_chain = [space.constrain(p) for p in points]
-    return {
-        n: np.stack([np.asarray(space.transforms[n].inv(pc[n])) for pc in per_chain])
-        for n in space.names
-    }
+    return {n: np.asarray(v) for n, v in space.split(np.asarray(points)).items()}
 
 
 def nuts(

@@ -142,11 +142,7 @@ def _guide_start(guide: str, space: ParameterSpace, start: Fit) -> dict | None:
     u_hat = np.asarray(start.u_hat)
     if guide == "fullrank":
         return {"auto_loc": u_hat, "auto_scale_tril": np.linalg.cholesky(cov)}
-    params, offset, sd = {}, 0, np.sqrt(np.diag(cov))
-    for name in space.names:
-        shape = space.unconstrained_shape(name)
-        size = int(np.prod(shape))
-        params[f"{name}_auto_loc"] = u_hat[offset : offset + size].reshape(shape)
-        params[f"{name}_auto_scale"] = sd[offset : offset + size].reshape(shape)
-        offset += size
+    loc, scale = space.split(u_hat), space.split(np.sqrt(np.diag(cov)))
+    params = {f"{n}_auto_loc": loc[n] for n in space.names}
+    params.update({f"{n}_auto_scale": scale[n] for n in space.names})
     return params

@@ -217,7 +217,6 @@ def parse_surv(lhs: str, data: pd.DataFrame) -> SurvResponse:
     elif len(args) in (1, 2):
         time = times(values[0], args[0])
         status = _as_status(values[1], args[1]) if len(args) == 2 else np.ones(n)
-        time_expr = args[0]
     else:
         raise FormulaError("Surv() takes one, two or three columns")
     time_expr = args[1] if len(args) == 3 else args[0]

@@ -92,6 +92,7 @@ SURVREG_DISTS = ("weibull", "exponential", "loglogistic", "lognormal")
 def _link(param: str, value: float) -> float:
     """The linear-predictor value of a fixed parameter."""
     if value is None or not np.isfinite(value):
+        # kappa = inf (Gompertz): the Gompertz family never reads log(a).
         return 0.0
     if param == "kappa":
         if value <= -1:

@@ -144,3 +144,23 @@ def test_fixed_apgw_equals_named_special_cases():
     loglogistic = sm.survreg(formula, veteran, dist="loglogistic")
     apgw0 = sm.survreg(formula, veteran, dist="apgw", preset="aft", fixed={"kappa": 0})
     assert apgw0.log_likelihood == pytest.approx(loglogistic.log_likelihood, abs=1e-8)
+
+
+@pytest.mark.parametrize(
+    "family, kappa",
+    [
+        (APGW(), -0.6),
+        (APGW(), 2.5),
+        (APGW(kappa=1.0), 1.0),
+        (APGW(kappa=0.0), 0.0),
+        (APGW(gompertz=True), 1.0),
+        (LogNormal(), 1.0),
+    ],
+)
+def test_likelihood_forms_equal_log_domain_forms(family, kappa):
+    """The fast forms the likelihood uses equal the log-domain forms."""
+    eta = _eta(kappa=kappa)
+    cum, log_h = family.terms(np.log(T), **eta)
+    np.testing.assert_allclose(cum, np.exp(family.log_cumhaz(T, **eta)), rtol=1e-12)
+    np.testing.assert_allclose(log_h, family.log_hazard(T, **eta), rtol=1e-12)
+    np.testing.assert_allclose(family.cumhaz(np.log(T), **eta), cum, rtol=1e-14)
