@@ -152,7 +152,7 @@ def test_nuts_agrees_with_panel_mle():
         panel,
         method="nuts",
         num_warmup=300,
-        num_samples=400,
+        num_samples=1000,
         num_chains=2,
         seed=4,
         init=ml,
