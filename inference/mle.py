@@ -62,7 +62,14 @@ class _Objective:
     """
 
     def __init__(
-        self, space: ParameterSpace, data, nobs: int, u0, key=None, hessian=None
+        self,
+        space: ParameterSpace,
+        data,
+        nobs: int,
+        u0,
+        key=None,
+        hessian=None,
+        derivatives=None,
     ):
         self.scale = float(max(nobs, 1))
         self.data = data
@@ -72,17 +79,27 @@ class _Objective:
             def negll(u, data, scale):
                 return -space.log_likelihood(space.constrain(u), data) / scale
 
-            if hessian is not None and space.is_real:
+            if derivatives is not None and space.is_real:
+
+                def full(u, data, scale):
+                    val, grad, hess = derivatives(space.constrain(u), data)
+                    return -val / scale, -grad / scale, -hess / scale
 
                 def neg_hessian(u, data, scale):
-                    return -hessian(space.constrain(u), data) / scale
+                    return full(u, data, scale)[2]
 
             else:
-                neg_hessian = jax.hessian(negll)
+                if hessian is not None and space.is_real:
 
-            def full(u, data, scale):
-                val, grad = jax.value_and_grad(negll)(u, data, scale)
-                return val, grad, neg_hessian(u, data, scale)
+                    def neg_hessian(u, data, scale):
+                        return -hessian(space.constrain(u), data) / scale
+
+                else:
+                    neg_hessian = jax.hessian(negll)
+
+                def full(u, data, scale):
+                    val, grad = jax.value_and_grad(negll)(u, data, scale)
+                    return val, grad, neg_hessian(u, data, scale)
 
             cached = (
                 jax.jit(jax.value_and_grad(negll)),
@@ -111,7 +128,9 @@ class _Objective:
     def full(self, u):
         """Value, gradient and Hessian at ``u`` in one compiled call."""
         self.evaluations += 1
-        val, grad, hess = self._full(jnp.asarray(u), self.data, self.scale)
+        val, grad, hess = jax.device_get(
+            self._full(jnp.asarray(u), self.data, self.scale)
+        )
         return float(val), np.asarray(grad, float), np.asarray(hess, float)
 
     def hessian(self, u):
@@ -129,23 +148,30 @@ def _newton_step(hess: np.ndarray, grad: np.ndarray) -> np.ndarray:
 
 
 def _newton(obj: _Objective, u: np.ndarray, max_iter: int = 100):
-    """Newton steps with backtracking; returns (u, decrement in nats, ok, steps)."""
+    """Newton steps with backtracking from ``u``.
+
+    Returns ``(u, value, hessian, decrement in nats, ok, steps)``, with the
+    value and Hessian evaluated at the returned ``u``.
+    """
     val, grad, hess = obj.full(u)
     decrement = np.inf
+    if not np.isfinite(val):
+        return u, val, hess, decrement, False, 0
     for it in range(max_iter):
         if not np.all(np.isfinite(hess)):
-            return u, decrement, False, it
+            return u, val, hess, decrement, False, it
         step = _newton_step(hess, grad)
         decrement = float(-grad @ step) * obj.scale / 2
         if not np.isfinite(decrement):
-            return u, decrement, False, it
+            return u, val, hess, decrement, False, it
         if decrement < DECREMENT_TOL:
             # One more full step: Newton converges quadratically, so this
-            # takes the estimate to the last digits at the cost of one call.
-            val_new, _ = obj.value_and_grad(u + step)
+            # takes the estimate to the last digits at the cost of one call
+            # (which also gives the Hessian there, for the standard errors).
+            val_new, _, hess_new = obj.full(u + step)
             if np.isfinite(val_new) and val_new <= val + 1e-14 * abs(val):
-                u = u + step
-            return u, decrement, True, it
+                u, val, hess = u + step, val_new, hess_new
+            return u, val, hess, decrement, True, it
         # The full step usually succeeds; it comes with the next Hessian.
         slope = float(grad @ step)
         val_new, grad_new, hess_new = obj.full(u + step)
@@ -153,13 +179,34 @@ def _newton(obj: _Objective, u: np.ndarray, max_iter: int = 100):
         while not (np.isfinite(val_new) and val_new <= val + 1e-4 * t * slope):
             t /= 2
             if t < 1e-10:
-                return u, decrement, False, it
+                return u, val, hess, decrement, False, it
             val_new, _ = obj.value_and_grad(u + t * step)
             if np.isfinite(val_new) and val_new <= val + 1e-4 * t * slope:
                 val_new, grad_new, hess_new = obj.full(u + t * step)
         u = u + t * step
         val, grad, hess = val_new, grad_new, hess_new
-    return u, decrement, decrement < DECREMENT_TOL, max_iter
+    return u, val, hess, decrement, decrement < DECREMENT_TOL, max_iter
+
+
+def _converge(obj: _Objective, u: np.ndarray, steps: int, max_iter: int) -> list:
+    """Newton from ``u`` to convergence, L-BFGS first where Newton stalls.
+
+    Returns ``[value, u, hessian, decrement, ok, steps]``.
+    """
+    u, val, hess, decrement, ok, more = _newton(obj, u)
+    steps += more
+    if not ok:
+        # L-BFGS rescues a start where Newton stalls; Newton polishes it.
+        res = scipy.optimize.minimize(
+            obj.value_and_grad,
+            u,
+            jac=True,
+            method="L-BFGS-B",
+            options={"maxiter": max_iter, "ftol": 1e-15, "gtol": 1e-10},
+        )
+        u, val, hess, decrement, ok, more = _newton(obj, np.asarray(res.x))
+        steps += res.nit + more
+    return [val, u, hess, decrement, ok, steps]
 
 
 def mle(
@@ -171,6 +218,7 @@ def mle(
     max_iter: int = 5000,
     level: float = 0.95,
     progress: bool | None = None,
+    subsample: int | None = None,
 ) -> Fit:
     """Fit ``model`` by maximum likelihood.
 
@@ -195,6 +243,12 @@ def mle(
     progress
         Show a meter over the starts (default: see
         :func:`statmodels.inference.set_progress`).
+    subsample
+        On large data, run the starts on this many randomly chosen rows (drawn
+        with ``seed``) and then polish the best on all rows, which takes a few
+        Newton steps from there instead of a full search. Used only where the
+        model offers :meth:`~Model.row_subset` and has more than twice as many
+        rows; local optima are then told apart on the subsample.
 
     Returns
     -------
@@ -215,14 +269,20 @@ def mle(
     while len(u_starts) < (num_starts or 1):
         u_starts.append(u_starts[0] + rng.normal(0.0, 0.5, space.size))
     key = model.structure_key()
+    derivatives = (model.log_likelihood_hessian(), model.log_likelihood_derivatives())
     obj = _Objective(
-        space,
-        data,
-        model.nobs,
-        jnp.asarray(u_starts[0]),
-        key,
-        model.log_likelihood_hessian(),
+        space, data, model.nobs, jnp.asarray(u_starts[0]), key, *derivatives
     )
+    search, subsampled = obj, 0
+    if subsample is not None and model.nobs > 2 * subsample:
+        rows = np.sort(rng.choice(model.nobs, int(subsample), replace=False))
+        small = model.row_subset(rows)
+        if small is not None:
+            subsampled = len(rows)
+            search = _Objective(
+                space, small, len(rows), jnp.asarray(u_starts[0]), key, *derivatives
+            )
+            obj.compile_seconds += search.compile_seconds
 
     # ---- optimise from each start ---------------------------------------
     results = []
@@ -232,13 +292,10 @@ def mle(
     with meter(len(u_starts), "mle starts", progress) as bar:
         for u0 in u_starts:
             bar.update()
-            if not np.isfinite(obj.value_and_grad(u0)[0]):
-                continue
             probe = PROBE_STEPS if len(u_starts) > 1 else 100
-            u, decrement, ok, steps = _newton(obj, u0, max_iter=probe)
-            val = obj.value_and_grad(u)[0]
+            u, val, hess, decrement, ok, steps = _newton(search, u0, max_iter=probe)
             if np.isfinite(val):
-                results.append([val, u, decrement, ok, steps])
+                results.append([val, u, hess, decrement, ok, steps])
     if not results:
         raise ValueError(
             "the log-likelihood is not finite at any starting value; check the "
@@ -246,30 +303,20 @@ def mle(
         )
     results.sort(key=lambda r: r[0])
     best = results[0]
-    if not best[3]:
-        u, decrement, ok, more = _newton(obj, best[1])
-        steps = best[4] + more
-        if not ok:
-            # L-BFGS rescues a start where Newton stalls; Newton polishes it.
-            res = scipy.optimize.minimize(
-                obj.value_and_grad,
-                u,
-                jac=True,
-                method="L-BFGS-B",
-                options={"maxiter": max_iter, "ftol": 1e-15, "gtol": 1e-10},
-            )
-            u, decrement, ok, more = _newton(obj, np.asarray(res.x))
-            steps += res.nit + more
-        best[:] = [obj.value_and_grad(u)[0], u, decrement, ok, steps]
-    best_val, u_hat, decrement, converged, nit = best
-    log_lik = -best_val * obj.scale
-    finished = [r for r in results[1:] if r[3]]
-    agree = 1 + sum(abs(r[0] - best_val) * obj.scale < 1e-6 for r in finished)
+    if not best[4]:
+        best[:] = _converge(search, best[1], best[5], max_iter)
+    finished = [r for r in results[1:] if r[4]]
+    agree = 1 + sum(abs(r[0] - best[0]) * search.scale < 1e-6 for r in finished)
     lower = len(finished) + 1 - agree
+    if search is not obj:
+        best[:] = _converge(obj, best[1], best[5], max_iter)
+    best_val, u_hat, hess, decrement, converged, nit = best
+    log_lik = -best_val * obj.scale
     fit_seconds = time.perf_counter() - fit_start
+    evaluations = obj.evaluations + (search.evaluations if search is not obj else 0)
 
     # ---- observed information and caveats -------------------------------
-    hess = obj.hessian(u_hat) * obj.scale
+    hess = hess * obj.scale
     hess = (hess + hess.T) / 2
     caveats = []
     if not converged:
@@ -336,11 +383,13 @@ def mle(
         "iterations": int(nit),
         "starts": len(u_starts),
         "starts_at_best": int(agree),
-        "evaluations": obj.evaluations,
+        "evaluations": evaluations,
         "compile_seconds": obj.compile_seconds,
         "fit_seconds": fit_seconds,
         "level": level,
     }
+    if subsampled:
+        info["starts_from"] = f"a fit to a random subsample of {subsampled} rows"
     return Fit.from_mle(model, space, u_hat, cov_u, info, caveats)
 
 

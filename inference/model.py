@@ -73,6 +73,25 @@ class Model:
         """
         return None
 
+    def row_subset(self, rows: np.ndarray):
+        """The data pytree restricted to ``rows`` (positions), or ``None``.
+
+        Models whose observations are independent rows may offer this, so
+        that :func:`~statmodels.inference.mle` can search from its starts on
+        a random subsample of large data before polishing on all rows.
+        """
+        return None
+
+    def log_likelihood_derivatives(self):
+        """An optional fast value, gradient and Hessian, or ``None``.
+
+        Like :meth:`log_likelihood_hessian`, but a function ``(params, data)
+        -> (log-likelihood, gradient, Hessian)`` giving all three from one
+        pass over the data, flattened in site order. Newton's method calls it
+        once per step, so on large data it saves the separate gradient pass.
+        """
+        return None
+
     def structure_key(self):
         """A hashable key equal for models whose likelihood is the same function.
 

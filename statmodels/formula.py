@@ -24,6 +24,7 @@ status == 2)``), evaluated with NumPy available as ``np``.
 from __future__ import annotations
 
 import ast
+import functools
 import re
 import warnings
 from dataclasses import dataclass
@@ -262,10 +263,15 @@ def required_variables(rhs: str) -> set[str]:
     formulaic reports only the part before the first dot of a quoted name such
     as `` `ph.ecog` ``; the quoted names are read here instead.
     """
+    return set(_required_variables(rhs))
+
+
+@functools.lru_cache(maxsize=256)
+def _required_variables(rhs: str) -> frozenset[str]:
     quoted = set(re.findall(r"`([^`]+)`", rhs))
     found = formulaic.Formula(rhs).required_variables
     found = {v for v in found if not any(q.startswith(f"{v}.") for q in quoted)}
-    return found | quoted
+    return frozenset(found | quoted)
 
 
 def check_columns(rhs: str, data: pd.DataFrame) -> list[str]:
@@ -304,6 +310,12 @@ class Design:
 
     def __init__(self, rhs: str, data: pd.DataFrame):
         self.rhs = rhs
+        if rhs.strip() == "1":
+            # An intercept alone needs no formula machinery.
+            self.spec, self.columns = None, ["(Intercept)"]
+            self.matrix = np.ones((len(data), 1))
+            self.variables, self.levels = [], {}
+            return
         formula = formulaic.Formula(rhs)
         check_columns(rhs, data)
         with warnings.catch_warnings():
@@ -338,6 +350,8 @@ class Design:
                     f"fitting (levels: {', '.join(sorted(map(str, levels)))}); "
                     "predictions for an unseen level are undefined"
                 )
+        if self.spec is None:
+            return np.ones((len(newdata), 1))
         with warnings.catch_warnings():
             warnings.simplefilter("error", formulaic.errors.DataMismatchWarning)
             try:

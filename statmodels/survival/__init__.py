@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import warnings
 
-import numpy as np
 import pandas as pd
 
 from statmodels.inference import Fit, mle, nuts, svi
@@ -21,32 +20,12 @@ from statmodels.survival.plots import kaplan_meier, plot_hazard, plot_survival
 from statmodels.survival.predict import TYPES, predict, survreg_table
 
 METHODS = ("mle", "nuts", "svi")
-#: Above this many rows, a model with several starting points (free kappa)
-#: starts its MLE from a fit to a random subsample instead.
+#: Above this many rows, the MLE runs its starts on a random subsample of
+#: ``SUBSAMPLE_SIZE`` rows and polishes the best on all rows: a fit to the
+#: subsample lands close to the full-data optimum, from where Newton needs a
+#: few passes over all rows instead of a full search.
 SUBSAMPLE_ABOVE = 20_000
 SUBSAMPLE_SIZE = 10_000
-
-
-def _subsample_start(model: SurvivalModel, seed: int) -> dict | None:
-    """Starting values from the same model fitted to a random subsample.
-
-    On large data every Newton step costs a pass over all rows; a fit to
-    ``SUBSAMPLE_SIZE`` rows lands close to the full-data optimum, from where
-    Newton needs a few steps. Returns None when the subsample cannot carry the
-    model (a category level absent, a rank-deficient design).
-    """
-    rng = np.random.default_rng(seed)
-    rows = np.sort(rng.choice(model.nobs, SUBSAMPLE_SIZE, replace=False))
-    config = model.config()
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            small = SurvivalModel.from_config(config, model.frame().iloc[rows])
-            if small.labels() != model.labels():
-                return None
-            return mle(small, progress=False).estimate
-    except ValueError:
-        return None
 
 
 def survreg(
@@ -141,16 +120,8 @@ def survreg(
         data_name=data_name,
     )
     if method == "mle":
-        several = len(model.init_values()) > 1
-        if several and model.nobs > SUBSAMPLE_ABOVE and "starts" not in options:
-            start = _subsample_start(model, seed)
-            if start is not None:
-                options["starts"] = [start]
-                fit = mle(model, seed=seed, progress=progress, **options)
-                fit.info["starts_from"] = (
-                    f"a fit to a random subsample of {SUBSAMPLE_SIZE} rows"
-                )
-                return fit
+        if model.nobs > SUBSAMPLE_ABOVE and "starts" not in options:
+            options.setdefault("subsample", SUBSAMPLE_SIZE)
         return mle(model, seed=seed, progress=progress, **options)
     # The Bayesian back ends start from the MLE, found quietly first.
     with warnings.catch_warnings():

@@ -103,6 +103,12 @@ def _link(param: str, value: float) -> float:
     return math.log(value)
 
 
+@jax.jit
+def _take_rows(data: dict, rows: jax.Array) -> dict:
+    """Every per-row array of ``data`` at ``rows``, in one compiled gather."""
+    return jax.tree.map(lambda a: a[rows], data)
+
+
 class SurvivalModel(Model):
     """A flexible parametric survival model with its data.
 
@@ -283,6 +289,10 @@ class SurvivalModel(Model):
         """Arrays passed to the numpyro model (designs, times, codes, weights)."""
         return self._data
 
+    def row_subset(self, rows: np.ndarray) -> dict:
+        """The likelihood's arrays for the given rows (every leaf is per row)."""
+        return _take_rows(self._data, jnp.asarray(rows))
+
     @property
     def nobs(self) -> int:
         """Number of rows fitted."""
@@ -295,12 +305,21 @@ class SurvivalModel(Model):
 
     # ---- the probability model ---------------------------------------------
     def log_likelihood_hessian(self):
-        """The Hessian through the linear predictors: sum_pq X_p' W_pq X_q.
+        """The Hessian through the linear predictors (see
+        :meth:`log_likelihood_derivatives`)."""
+        derivatives = self.log_likelihood_derivatives()
+        return lambda params, data: derivatives(params, data)[2]
+
+    def log_likelihood_derivatives(self):
+        """Log-likelihood, gradient and Hessian through the linear predictors.
 
         Row i's log-likelihood depends on the coefficients only through its
-        linear predictors eta_p,i = (X_p beta_p)_i, so the Hessian is
-        assembled from per-row second derivatives in eta (one forward pass
-        over the gradient per parameter) instead of one per coefficient.
+        linear predictors eta_p,i = (X_p beta_p)_i, so the gradient is
+        sum_p X_p' g_p and the Hessian sum_pq X_p' W_pq X_q, assembled from
+        per-row first and second derivatives in eta. These come from one
+        forward pass over the reverse-mode gradient per parameter, batched so
+        that the value and gradient are computed once, instead of one pass
+        per coefficient.
         """
         free = list(self.rhs_of)
 
@@ -308,28 +327,37 @@ class SurvivalModel(Model):
             eta = self.linear_predictors(etas, None)
             return jnp.sum(data["weight"] * self.row_log_likelihood(eta, data))
 
-        def hessian(params, data):
+        value_and_grad = jax.value_and_grad(total)
+
+        def derivatives(params, data):
             X = data["X"]
             etas = {p: X[p] @ params[p] for p in free}
-            grad = jax.grad(total)
-            # One forward pass over the gradient per parameter, batched so the
-            # primal computation is shared: second[q][p] = d2 l / d eta_p d eta_q.
             tangents = {
                 p: jnp.stack([jnp.full_like(etas[p], float(p == q)) for q in free])
                 for p in free
             }
-            batched = jax.vmap(
-                lambda t: jax.jvp(lambda e: grad(e, data), (etas,), (t,))[1]
+            # second[p][i] = d2 l / d eta_p d eta_q for q = free[i], row by row;
+            # the primal outputs (value, per-row gradient) are not batched.
+            (value, first), (_, second) = jax.vmap(
+                lambda t: jax.jvp(lambda e: value_and_grad(e, data), (etas,), (t,)),
+                out_axes=((None, None), 0),
             )(tangents)
-            second = {q: {p: batched[p][i] for p in free} for i, q in enumerate(free)}
             # Materialise the per-row weights once: without the barrier XLA
             # fuses their computation into every block's product.
-            second = jax.lax.optimization_barrier(second)
-            return jnp.block(
-                [[X[p].T @ (second[q][p][:, None] * X[q]) for q in free] for p in free]
+            first, second = jax.lax.optimization_barrier((first, second))
+            grad = jnp.concatenate([X[p].T @ first[p] for p in free])
+            hess = jnp.block(
+                [
+                    [
+                        X[p].T @ (second[p][i][:, None] * X[q])
+                        for i, q in enumerate(free)
+                    ]
+                    for p in free
+                ]
             )
+            return value, grad, hess
 
-        return hessian
+        return derivatives
 
     def linear_predictors(self, beta: dict, X: dict | None) -> dict:
         """Log-scale parameters per row (``log_phi``, ..., ``log_a``).

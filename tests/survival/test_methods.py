@@ -173,8 +173,9 @@ def test_parallel_chains_use_devices():
         ("Surv(entry, time, status) ~ x", "truncation", "lognormal", "aft-gamma"),
     ],
 )
-def test_structured_hessian_equals_autodiff(formula, data_name, dist, preset):
-    """The Hessian through the linear predictors equals jax.hessian."""
+def test_structured_derivatives_equal_autodiff(formula, data_name, dist, preset):
+    """Value, gradient and Hessian through the linear predictors equal the
+    log-likelihood, jax.grad and jax.hessian of the numpyro model."""
     import pathlib
 
     ref = pathlib.Path(__file__).parent / "reference"
@@ -194,6 +195,15 @@ def test_structured_hessian_equals_autodiff(formula, data_name, dist, preset):
     def loglik(u):
         return space.log_likelihood(space.constrain(u), model.data())
 
+    value, grad, hess = model.log_likelihood_derivatives()(
+        space.constrain(u), model.data()
+    )
+    assert float(value) == pytest.approx(float(loglik(u)), rel=1e-12)
+    auto_grad = np.asarray(jax.grad(loglik)(u))
+    np.testing.assert_allclose(
+        grad, auto_grad, rtol=1e-9, atol=1e-9 * np.abs(auto_grad).max()
+    )
     auto = np.asarray(jax.hessian(loglik)(u))
     fast = np.asarray(model.log_likelihood_hessian()(space.constrain(u), model.data()))
     np.testing.assert_allclose(fast, auto, rtol=1e-9, atol=1e-9 * np.abs(auto).max())
+    np.testing.assert_allclose(hess, fast, rtol=0, atol=0)
