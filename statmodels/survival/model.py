@@ -272,17 +272,21 @@ class SurvivalModel(Model):
             "zero_lower": bool(np.any(r.lower <= 0)),
             "entry": bool(np.any(r.entry > 0)),
         }
+        # Only the arrays the layout needs travel to the device.
         arrays = {
             "X": {p: d.matrix for p, d in self.designs.items()},
             "log_lower": log_or_zero(r.lower),
-            "log_upper": log_or_zero(r.upper),
-            "log_entry": log_or_zero(r.entry),
-            "lower_pos": r.lower > 0,
             "event": (r.kind == EXACT).astype(float),
-            "interval": r.kind == INTERVAL,
-            "delayed": r.entry > 0,
             "weight": np.asarray(self.weights, dtype=float),
         }
+        if self.layout["zero_lower"]:
+            arrays["lower_pos"] = r.lower > 0
+        if self.layout["interval"]:
+            arrays["log_upper"] = log_or_zero(r.upper)
+            arrays["interval"] = r.kind == INTERVAL
+        if self.layout["entry"]:
+            arrays["log_entry"] = log_or_zero(r.entry)
+            arrays["delayed"] = r.entry > 0
         return jax.device_put(arrays)
 
     def data(self) -> dict:
@@ -422,6 +426,11 @@ class SurvivalModel(Model):
 
     def init_values(self) -> list[dict[str, np.ndarray]]:
         """Starts: an exponential fit, with kappa at 1, near 0 and at -0.5."""
+        if getattr(self, "_starts", None) is None:
+            self._starts = self._exponential_starts()
+        return [{p: c.copy() for p, c in start.items()} for start in self._starts]
+
+    def _exponential_starts(self) -> list[dict[str, np.ndarray]]:
         r = self.response
         t = np.where(np.isfinite(r.upper) & (r.kind == INTERVAL), r.upper, r.lower)
         t = np.where(t > 0, t, np.nan)
