@@ -6,7 +6,8 @@ Gaussian process (:class:`GPDynamics`) or a parametric growth model
 matrices on a stock grid averaged over the posterior, solve the stochastic
 dynamic program for the harvest policy (:func:`optimal_policy`), and see how
 the policy does under the true model (:func:`simulate_policy`,
-:func:`compare_policies`).
+:func:`compare_policies`, and :func:`crossing_probability`, the exact chance of
+falling below the tipping point).
 
 Growth models, harvest before growth, lognormal noise:
 
@@ -44,6 +45,7 @@ from statmodels.fisheries.policy import (
     Policy,
     PolicySimulation,
     compare_policies,
+    crossing_probability,
     model_table,
     optimal_policy,
     simulate_policy,
@@ -80,6 +82,7 @@ __all__ = [
     "build_problem",
     "check_problem",
     "compare_policies",
+    "crossing_probability",
     "escapement",
     "evaluate_policy",
     "harvest_reward",

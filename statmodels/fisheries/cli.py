@@ -148,9 +148,9 @@ def register(subparsers) -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--fit",
-        choices=("nuts", "mle"),
+        choices=("nuts", "map", "mle"),
         default="mle",
-        help="posterior by NUTS or maximum likelihood (default mle)",
+        help="posterior by NUTS, its mode (map), or maximum likelihood (default mle)",
     )
     p.add_argument("--samples", type=int, default=500, help="NUTS draws per chain")
     p.add_argument("--chains", type=int, default=2)

@@ -319,6 +319,92 @@ def simulate_policy(
     )
 
 
+def crossing_probability(
+    policy: Policy,
+    true_model: GrowthModel,
+    x0: float,
+    steps: int = 50,
+    *,
+    level: float | None = None,
+    cells: int = 2000,
+) -> float:
+    """Probability that the stock falls below ``level`` within ``steps`` seasons.
+
+    The event is the one :func:`simulate_policy` records in
+    ``below_tipping``: some ``x_t < level`` for ``t = 1, ..., steps``, with
+    the harvest ``policy.harvest_at(x_t)`` (nearest grid point) and the true
+    model's lognormal noise. It is computed without simulation, as the
+    absorption probability of a Markov chain on ``cells`` equal cells of the
+    stock between ``level`` and a top well above every reachable median
+    (mass beyond the top stays in the top cell), each cell represented by
+    its midpoint, with exact lognormal cell probabilities. The first season
+    starts from ``x0`` itself. The result converges as ``cells`` grows (the
+    tests check it against 20,000 simulated replicates).
+
+    Parameters
+    ----------
+    policy : Policy
+        The harvest policy.
+    true_model : GrowthModel
+        The model that generates the stock.
+    x0 : float
+        Starting stock.
+    steps : int
+        Seasons.
+    level : float, optional
+        Threshold; default the true model's tipping point.
+    cells : int
+        Cells of the stock above ``level``.
+
+    Returns
+    -------
+    float
+    """
+    import scipy.special
+
+    if not isinstance(true_model, GrowthModel):
+        raise TypeError("true_model must be a growth model (Ricker, Allen, Myers)")
+    if level is None:
+        level = true_model.tipping_point()
+        if level is None:
+            raise ValueError(
+                f"{true_model.describe()} has no tipping point; give level="
+            )
+    if not (np.isfinite(level) and level > 0):
+        raise ValueError(f"level must be a positive stock; got {level}")
+    if not np.isfinite(x0) or x0 < 0:
+        raise ValueError(f"x0 must be a nonnegative stock; got {x0}")
+    if int(steps) < 1 or int(cells) < 2:
+        raise ValueError("steps must be positive and cells at least 2")
+    sigma = float(true_model.sigma)
+
+    def next_cdf(x, edges):
+        """P(x_{t+1} <= edges | x_t = x) for each x (rows)."""
+        median = true_model.f(np.asarray(x) - policy.harvest_at(x))
+        with np.errstate(divide="ignore"):
+            log_med = np.log(median)[:, None]
+            log_edges = np.log(edges)[None, :]
+        if sigma == 0:
+            return (log_med <= log_edges).astype(float)
+        return scipy.special.ndtr((log_edges - log_med) / sigma)
+
+    x_hi = np.concatenate([policy.grid, [x0, level]])
+    reach = np.max(true_model.f(x_hi - policy.harvest_at(x_hi)))
+    top = max(float(x0), float(policy.grid[-1]), float(reach)) * np.exp(8 * sigma)
+    edges = np.linspace(level, top, int(cells) + 1)
+    mids = (edges[:-1] + edges[1:]) / 2
+    # Mass moved between cells above the level; what falls below is absorbed.
+    cdf = next_cdf(mids, edges)
+    move = np.diff(cdf, axis=1)
+    move[:, -1] += 1 - cdf[:, -1]
+    first = next_cdf(np.array([float(x0)]), edges)[0]
+    alive = np.diff(first)
+    alive[-1] += 1 - first[-1]
+    for _ in range(int(steps) - 1):
+        alive = alive @ move
+    return float(np.clip(1 - alive.sum(), 0.0, 1.0))
+
+
 def compare_policies(
     policies,
     true_model: GrowthModel,

@@ -136,7 +136,8 @@ def check_problem(transition, reward) -> None:
         raise ValueError(
             f"transition probabilities must be finite and nonnegative; {where} "
             f"{_label(bad[0], shape, transition)} has entry {rows[tuple(bad)]:g} "
-            f"in column {bad[1]}"
+            f"in column {bad[1]}; probabilities cannot be negative, so fix the "
+            "array (clip rounding errors to 0 and renormalise the row)"
         )
     err = np.abs(rows.sum(axis=1) - 1)
     worst = int(np.argmax(err))

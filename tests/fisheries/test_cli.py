@@ -82,3 +82,19 @@ def test_errors(tmp_path, capsys):
     pd.DataFrame({"stock": [5.0, -2.0, 6.0, 7.0]}).to_csv(bad, index=False)
     assert _run(["fisheries", "policy", str(bad), "--method", "allen"]) == 2
     assert "nonnegative" in capsys.readouterr().err
+
+
+def test_missing_values_and_map(tmp_path, capsys):
+    gap = tmp_path / "gap.csv"
+    gap.write_text("stock,harvest\n5.0,0\n6.0,0\n,0\n7.0,0\n7.5,0\n")
+    assert _run(["fisheries", "policy", str(gap), "--method", "ricker"]) == 2
+    err = capsys.readouterr().err
+    assert "missing or infinite values at positions [2]" in err and "impute" in err
+    stock = tmp_path / "stock.csv"
+    x = pd.DataFrame({"stock": [5.5, 5.8, 6.4, 7.0, 7.0, 7.8, 8.1, 7.8, 8.2, 7.9]})
+    x.to_csv(stock, index=False)
+    out = tmp_path / "pol.csv"
+    args = ["fisheries", "policy", str(stock), "--method", "ricker", "--fit", "map"]
+    assert _run([*args, "--output", str(out)]) == 0
+    assert "sigma" in capsys.readouterr().err  # the parameter table
+    assert len(pd.read_csv(out)) == 50

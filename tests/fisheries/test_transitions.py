@@ -101,3 +101,37 @@ def test_bad_grids():
         fs.build_problem(fs.Ricker(1, 8, 0.1), [-1, 2, 3])
     with pytest.raises(ValueError, match="must include the harvest 0"):
         fs.build_problem(fs.Ricker(1, 8, 0.1), GRID, actions=[1.0, 2.0])
+
+
+def test_bad_input_messages_name_the_value_and_the_fix():
+    with pytest.raises(ValueError, match=r"series\[1\] = -2.*correct or drop"):
+        fs.ParametricDynamics.from_series("allen", [5.0, -2.0, 6.0, 7.0])
+    with pytest.raises(ValueError, match=r"positions \[1\]; drop or impute"):
+        fs.GPDynamics.from_series([5.0, np.nan, 6.0, 7.0])
+    with pytest.raises(ValueError, match=r"harvest\[0\] = 6 is larger.*x\[0\] = 5"):
+        fs.GPDynamics.from_series([5.0, 6.0, 7.0, 7.5], harvest=[6.0, 0.0, 0.0])
+    x = fs.Allen(2, 8, 5, 0.05).simulate(5.5, 39, seed=1)
+    ricker = fs.ParametricDynamics.from_series("ricker", x)
+
+    class Fake:
+        model = ricker
+        draws = {
+            "r": np.ones((1, 1)),
+            "K": 8 * np.ones((1, 1)),
+            "sigma": np.ones((1, 1)),
+        }
+
+    top = max(x)
+    with pytest.raises(
+        ValueError,
+        match=rf"grid \[0, 7\] does not cover the data \[5.5, {top:g}\]; extend",
+    ):
+        fs.transition_kernel(Fake(), GRID, np.linspace(0, 7, 20))
+    P = fs.build_problem(fs.Ricker(1, 8, 0.1), GRID).dense()
+    P[3, 2, 0] -= 0.2
+    with pytest.raises(ValueError, match=r"\(3, 2\) has entry -.*fix the array"):
+        fs.optimal_policy(P, GRID, 0.95)
+    P = fs.build_problem(fs.Ricker(1, 8, 0.1), GRID).dense()
+    P[7, 1] *= 1.1
+    with pytest.raises(ValueError, match=r"\(7, 1\) sums to 1.1.*Divide each row"):
+        fs.optimal_policy(P, GRID, 0.95)
