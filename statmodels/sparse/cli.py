@@ -19,7 +19,7 @@ import numpy as np
 EPILOG = """examples:
   statmodels medida --error uxx
   statmodels medida --error advection --length 22 --n 64
-  statmodels medida --error uxxxx --noise 0.05 --inflation 1.05 --localization 3
+  statmodels medida --error uxx --noise 0.02 --members 100 --solver fast
 """
 
 ERRORS = {
@@ -75,7 +75,14 @@ def register(subparsers) -> argparse.ArgumentParser:
         "observations are assimilated by the EnKF first",
     )
     p.add_argument("--members", type=int, default=None, help="EnKF ensemble size")
-    p.add_argument("--inflation", type=float, default=1.05, help="EnKF inflation")
+    p.add_argument(
+        "--inflation",
+        type=float,
+        default=1.2,
+        help="EnKF multiplicative inflation (default 1.2: the imperfect model's "
+        "ensemble collapses without it, and much more passes observation noise "
+        "into the model-error estimate)",
+    )
     p.add_argument(
         "--localization",
         type=float,

@@ -108,6 +108,10 @@ def test_bad_input_errors():
         RVR().fit(X, y[:-1])
     with pytest.raises(ValueError, match="solver must be"):
         RVR(solver="newton").fit(X, y)
+    with pytest.raises(ValueError, match="tol must be positive, got 0"):
+        RVR(tol=0).fit(X, y)
+    with pytest.raises(ValueError, match="threshold_alpha must be positive, got -1"):
+        RVR(threshold_alpha=-1).fit(X, y)
     with pytest.raises(RuntimeError, match="not fitted"):
         RVR().predict(X)
     with pytest.raises(ValueError, match="4 columns but the model was fitted with 15"):
@@ -140,3 +144,134 @@ def test_rvc_matches_laplace_mode_and_finds_support():
     assert rvc.intercept_ == pytest.approx(ref[0], abs=1e-4)
     accuracy = np.mean(rvc.predict(X) == t)
     assert accuracy > 0.75
+
+
+def _state_problem(seed=2, n=120, m=12):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, m))
+    y = X[:, [0, 2, 5]] @ [1.0, -2.0, 0.5] + 0.5 * rng.normal(size=n)
+    return X, y
+
+
+def test_fast_gains_equal_direct_evidence_differences():
+    # Each action's gain, from the sparsity and quality factors, against the
+    # change of the N-by-N Gaussian marginal likelihood.
+    from statmodels.sparse.rvm import _FastState
+
+    X, y = _state_problem()
+    beta = 3.0
+    state = _FastState(X.T @ X, X.T @ y, float(y @ y), len(y), beta)
+    state._push(0, 0.8)
+    state._push(2, 0.4)
+    state.recompute()
+    gain, new = state.gains()
+    alpha = state.alpha.copy()
+    base = log_evidence(X, y, alpha, beta)
+    assert state.L == pytest.approx(base, abs=1e-9)
+    for i in range(X.shape[1]):
+        trial = alpha.copy()
+        j = state.where[i]
+        if j < 0:
+            S, Q = state.S[i], state.Q[i]
+            if Q * Q <= S:
+                assert gain[i] == 0.0
+                continue
+            trial[i] = S * S / (Q * Q - S)
+        else:
+            trial[i] = new[j]
+        direct = log_evidence(X, y, trial, beta) - base
+        assert gain[i] == pytest.approx(direct, abs=1e-9)
+        assert direct >= 0
+
+
+def test_fast_rank_one_updates_match_a_fresh_posterior():
+    from statmodels.sparse.rvm import _FastState
+
+    X, y = _state_problem()
+    G, b, yty = X.T @ X, X.T @ y, float(y @ y)
+    state = _FastState(G, b, yty, len(y), 3.0)
+    state._push(0, 0.8)
+    state.recompute()
+    L = state.L
+    for kind, i, a in [
+        ("add", 2, 0.3),
+        ("add", 5, 2.0),
+        ("add", 7, 50.0),
+        ("reestimate", 2, 0.6),
+        ("delete", 0, None),
+        ("add", 9, 5.0),
+        ("delete", 7, None),
+        ("reestimate", 5, 1.5),
+    ]:
+        before = log_evidence(X, y, state.alpha, 3.0)
+        getattr(state, kind)(i, *(() if a is None else (a,)))
+        L += log_evidence(X, y, state.alpha, 3.0) - before
+    fresh = _FastState(G, b, yty, len(y), 3.0)
+    for i in state.active:
+        fresh._push(i, state.alpha[i])
+    fresh.recompute()
+    assert sorted(state.active.tolist()) == [2, 5, 9]
+    np.testing.assert_allclose(state.sigma, fresh.sigma, rtol=1e-10, atol=1e-14)
+    np.testing.assert_allclose(state.mu, fresh.mu, rtol=1e-10)
+    np.testing.assert_allclose(state.S, fresh.S, rtol=1e-10)
+    np.testing.assert_allclose(state.Q, fresh.Q, rtol=1e-10, atol=1e-10)
+    assert fresh.L == pytest.approx(L, abs=1e-9)
+
+
+@pytest.mark.parametrize("screen", [True, False])
+def test_fast_many_irrelevant_columns_matches_mackay(screen):
+    # The benchmark's setting at a small size: few full recomputations, a
+    # non-decreasing evidence, and the MacKay answer.
+    rng = np.random.default_rng(4)
+    n, m = 3000, 200
+    X = rng.normal(size=(n, m))
+    w = np.zeros(m)
+    w[[0, 3, 7, 11, 19]] = [1.5, -2.0, 0.8, 3.0, -1.2]
+    y = X @ w + 0.1 * rng.normal(size=n)
+    opts = dict(standardize=True, threshold_alpha=1e2)
+    fast = RVR(solver="fast", screen=screen, **opts).fit(X, y)
+    mackay = RVR(solver="mackay", tol=1e-10, **opts).fit(X, y)
+    assert fast.active_.tolist() == [0, 3, 7, 11, 19]
+    assert mackay.active_.tolist() == [0, 3, 7, 11, 19]
+    np.testing.assert_allclose(fast.coef_, mackay.coef_, atol=1e-7)
+    np.testing.assert_allclose(fast.beta_, mackay.beta_, rtol=1e-6)
+    # The first pass on all columns: its trace and cost.
+    from statmodels.sparse.rvm import _fast
+
+    Xs = (X - X.mean(0)) / X.std(0)
+    ys = (y - y.mean()) / y.std()
+    sol = _fast(
+        Xs.T @ Xs,
+        Xs.T @ ys,
+        float(ys @ ys),
+        n,
+        beta=None,
+        update_beta=True,
+        max_iter=5000,
+        tol=1e-9,
+        alpha_max=1e2 if screen else np.inf,
+    )
+    assert sol.converged
+    trace = sol.log_evidence
+    assert np.all(np.diff(trace) >= -1e-9 * np.abs(trace[-1]))
+    if screen:
+        assert sol.active.tolist() == [0, 3, 7, 11, 19]
+    else:
+        # About a third of the 195 irrelevant columns pass the add test.
+        assert 40 < len(sol.active) - 5 < 90
+        assert sol.n_iter > 2 * len(sol.active)
+    assert sol.n_full <= 3 + sol.n_iter / 10
+    assert set(fast.timings_) == {"gram", "solve"}
+
+
+@pytest.mark.parametrize("offset", [3.0, 1e6])
+def test_centring_from_the_gram_matrix_matches_shifted_data(offset):
+    # A shift of the columns is absorbed by the intercept. Up to ten standard
+    # deviations the centring is done on X^T X; beyond, X is centred first.
+    X, y, _ = _problem(seed=6)
+    ref = RVR(solver="fast", standardize=True, threshold_alpha=1e2).fit(X, y)
+    shift = offset * (1 + np.arange(X.shape[1]) % 3)
+    fit = RVR(solver="fast", standardize=True, threshold_alpha=1e2).fit(X + shift, y)
+    assert fit.active_.tolist() == ref.active_.tolist()
+    np.testing.assert_allclose(fit.coef_, ref.coef_, rtol=1e-9, atol=1e-12)
+    assert fit.intercept_ == pytest.approx(ref.intercept_ - shift @ ref.coef_)
