@@ -4,7 +4,8 @@ Rate matrices and what follows from them (stationary distribution,
 transition probabilities, relaxation times, first-passage times, entropy
 production), the discrete flashing ratchet benchmark, an exact vectorised
 Gillespie simulator, and estimators from complete paths and panel data that
-return a :class:`~statmodels.inference.Fit`, and a small pretrained network
+return a :class:`~statmodels.inference.Fit` (with covariates on the log
+intensities and misclassification, as R's msm), and a small pretrained network
 that recognises rate matrices zero-shot (:func:`recognise`).
 """
 
@@ -13,6 +14,7 @@ from statmodels.jump.dfr import dfr_parameters, dfr_pattern, dfr_rate_matrix
 from statmodels.jump.em import em_panel
 from statmodels.jump.fit import (
     CompleteDataModel,
+    CovariatePanelModel,
     GammaPosterior,
     MisclassifiedPanelModel,
     MJPFit,
@@ -61,6 +63,7 @@ def recognise(panel, model=None) -> dict:
 
 __all__ = [
     "CompleteDataModel",
+    "CovariatePanelModel",
     "GammaPosterior",
     "MJPFit",
     "MisclassifiedPanelModel",

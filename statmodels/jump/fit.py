@@ -123,7 +123,9 @@ class _JumpModel(Model):
         Q = np.asarray(Q, dtype=float)
         rates = Q[self.pairs[:, 0], self.pairs[:, 1]]
         space = ParameterSpace.from_model(self.numpyro_model(), self.data())
-        return float(space.log_likelihood({"rate": jnp.asarray(rates)}, self.data()))
+        return float(
+            jax.jit(space.log_likelihood)({"rate": jnp.asarray(rates)}, self.data())
+        )
 
     def _rate_site(self):
         a, b = self.prior
@@ -357,6 +359,373 @@ class PanelModel(_JumpModel):
         )
 
 
+def _covariate_rhs(covariates) -> str:
+    """The right-hand side of a covariate formula, or of a list of columns."""
+    from statmodels.formula import split_formula
+
+    if isinstance(covariates, str):
+        rhs = split_formula(covariates)[1] if "~" in covariates else covariates
+        return rhs.strip()
+    names = list(covariates)
+    if not names or not all(isinstance(c, str) for c in names):
+        raise TypeError(
+            "covariates must be a formula such as '~ age + sex' or a list of "
+            f"column names; got {covariates!r}"
+        )
+    return " + ".join(c if c.isidentifier() else f"`{c}`" for c in names)
+
+
+def _coefficient_map(pairs, columns, constraint):
+    """Map from the free coefficients to one coefficient per (transition, column).
+
+    ``constraint`` follows msm's ``constraint=``: for a design column, a
+    sequence with one integer per allowed transition (in row-major order);
+    transitions with equal labels share one coefficient, and a negative
+    label takes its negative. ``"shared"`` is one coefficient for every
+    transition. Columns not named get one coefficient per transition.
+
+    Returns
+    -------
+    coef_map : numpy.ndarray, shape (n_pairs, n_columns, n_free)
+    labels : list of str
+    spec : dict
+        The constraint as JSON-serialisable lists (for saving).
+    """
+    n_pairs = len(pairs)
+    names = [f"{i}->{j}" for i, j in pairs]
+    if constraint is None:
+        constraint = {}
+    elif constraint == "shared":
+        constraint = dict.fromkeys(columns, "shared")
+    elif not isinstance(constraint, dict):
+        raise TypeError(
+            "constraint must be a dict {covariate: labels per transition} or "
+            f"'shared'; got {constraint!r}"
+        )
+    unknown = [c for c in constraint if c not in columns]
+    if unknown:
+        raise ValueError(
+            f"constraint names {unknown[0]!r}, which is not a covariate of the "
+            f"model; the covariates are {', '.join(columns)}"
+        )
+    blocks, labels, spec = [], [], {}
+    for c, col in enumerate(columns):
+        given = constraint.get(col)
+        if given is None:
+            codes = np.arange(1, n_pairs + 1)
+        elif isinstance(given, str):
+            if given != "shared":
+                raise ValueError(
+                    f"constraint for {col!r} must be 'shared' or one integer per "
+                    f"transition; got {given!r}"
+                )
+            codes = np.ones(n_pairs, dtype=int)
+        else:
+            codes = np.asarray(given)
+            if (
+                codes.shape != (n_pairs,)
+                or not np.all(codes == np.round(codes))
+                or np.any(codes == 0)
+            ):
+                raise ValueError(
+                    f"constraint for {col!r} needs {n_pairs} nonzero integers, one "
+                    f"per allowed transition ({', '.join(names)}); got {given!r}"
+                )
+            codes = codes.astype(int)
+        spec[col] = codes.tolist()
+        groups = list(dict.fromkeys(np.abs(codes).tolist()))
+        for g in groups:
+            block = np.zeros((n_pairs, len(columns)))
+            member = np.abs(codes) == g
+            block[member, c] = np.sign(codes[member])
+            blocks.append(block)
+            if member.all():
+                labels.append(f"{col}:all" if n_pairs > 1 else f"{col}:{names[0]}")
+            else:
+                joined = ",".join(
+                    ("-" if s < 0 else "") + n
+                    for n, s, m in zip(names, codes, member, strict=True)
+                    if m
+                )
+                labels.append(f"{col}:{joined}")
+    return np.stack(blocks, axis=-1), labels, spec
+
+
+class CovariatePanelModel(PanelModel):
+    """Panel data with covariates on the log intensities, as R's msm.
+
+    Each allowed rate depends on covariates ``z`` through
+    ``q_ij(z) = q_ij exp(beta_ij' (z - zbar))`` (Marshall & Jones 1995,
+    "Multi-state models and diabetic retinopathy"; the covariate model of
+    msm). The covariates of an interval are those recorded at its start and
+    hold over it, so the likelihood of an interval of length ``dt`` from
+    ``a`` to ``b`` is ``expm(Q(z) dt)[a, b]``; intervals with equal length
+    and covariates share one matrix exponential. With ``center=True`` (msm's
+    default) ``zbar`` is the mean of each design column over the interval
+    starts, so the baseline rates are the rates at the covariate means.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Columns ``id``, ``time``, ``state`` and the covariates.
+    covariates : str or list of str
+        A formula right-hand side (``"~ age + sex"``, through formulaic, so
+        categorical columns are coded by treatment contrasts) or column names.
+    pattern : array_like of bool, optional
+        Allowed transitions (default: all).
+    constraint : dict or "shared", optional
+        Coefficients shared across transitions, as msm's ``constraint=``: a
+        dict from design column to one integer label per allowed transition
+        (row-major order); equal labels share a coefficient, a negative label
+        takes its negative; ``"shared"`` (for a column, or for all) is one
+        coefficient for every transition. Default: one per transition.
+    center : bool
+        Centre the covariates at their means over the interval starts.
+    prior : tuple of float
+        Gamma(shape, rate) prior of each baseline rate (Bayesian fits only);
+        the log hazard ratios get N(0, 10^2).
+    decimals : int
+        Rounding used to pool interval lengths.
+    n_states : int, optional
+        Size of the state space (default: largest state + 1).
+    """
+
+    title = "Markov jump process, panel data with covariates"
+
+    def __init__(
+        self,
+        frame: pd.DataFrame,
+        covariates,
+        pattern=None,
+        constraint=None,
+        center=True,
+        prior=DEFAULT_PRIOR,
+        decimals=9,
+        n_states=None,
+    ):
+        from statmodels.formula import Design, check_columns, missing_rows
+
+        if not isinstance(frame, pd.DataFrame):
+            raise TypeError(
+                "covariates need the observations as a DataFrame with columns id, "
+                f"time, state and the covariates; got {type(frame).__name__}"
+            )
+        panel = PanelData.from_frame(frame, n_states)
+        super().__init__(panel, pattern, prior, decimals)
+        self.rhs = _covariate_rhs(covariates)
+        frame = frame.reset_index(drop=True)
+        used = check_columns(self.rhs, frame)
+        gaps = missing_rows(frame, used)
+        if gaps:
+            col, rows = next(iter(gaps.items()))
+            shown = ", ".join(str(r) for r in rows[:5])
+            more = f" and {len(rows) - 5} more" if len(rows) > 5 else ""
+            raise ValueError(
+                f"covariate {col!r} is missing (NaN) in row(s) {shown}{more} "
+                "(0-based positions in the data); rows are not dropped: fill in "
+                "or remove them"
+            )
+        design = Design(self.rhs, frame)
+        keep = [k for k, c in enumerate(design.columns) if c != "(Intercept)"]
+        if not keep:
+            raise ValueError(f"the covariate formula {self.rhs!r} has no covariates")
+        self.design = design
+        self.used_columns = used
+        self.covariate_frame = frame[used].copy()
+        self.columns = [design.columns[k] for k in keep]
+        X = design.matrix[:, keep]
+        same = panel.id[1:] == panel.id[:-1]
+        start = np.flatnonzero(same)
+        self.center = bool(center)
+        self.means = X[start].mean(axis=0) if self.center else np.zeros(X.shape[1])
+        dt = np.round(panel.time[start + 1] - panel.time[start], self.decimals)
+        keys, inverse = np.unique(np.c_[dt, X[start]], axis=0, return_inverse=True)
+        S = self.n_states
+        self.group_lengths = keys[:, 0]
+        self.group_z = keys[:, 1:] - self.means
+        self.group_counts = np.zeros((len(keys), S, S))
+        np.add.at(
+            self.group_counts,
+            (inverse.ravel(), panel.state[start], panel.state[start + 1]),
+            1.0,
+        )
+        self.coef_map, self.coef_labels, self.constraint = _coefficient_map(
+            self.pairs, self.columns, constraint
+        )
+
+    def labels(self):
+        return dict(super().labels(), log_hr=self.coef_labels)
+
+    def numpyro_model(self):
+        pairs, S = self.pairs, self.n_states
+        coef_map = jnp.asarray(self.coef_map)
+
+        def model(data):
+            rate = self._rate_site()
+            coef = numpyro.sample(
+                "log_hr",
+                dist.Normal(0.0, 10.0).expand([coef_map.shape[-1]]).to_event(1),
+            )
+            beta = coef_map @ coef  # (n_pairs, n_columns)
+            rates = rate * jnp.exp(data["z"] @ beta.T)  # (K, n_pairs)
+            K = rates.shape[0]
+            Q = jnp.zeros((K, S, S)).at[:, pairs[:, 0], pairs[:, 1]].set(rates)
+            Q = Q - jax.vmap(jnp.diag)(Q.sum(axis=2))
+            P = jax.vmap(lambda q, t: expm_small(q * t))(Q, data["lengths"])
+            logp = jnp.log(jnp.where(data["counts"] > 0, P, 1.0))
+            numpyro.factor("loglik", jnp.sum(data["counts"] * logp, axis=(1, 2)))
+
+        return model
+
+    def data(self):
+        return {
+            "lengths": jnp.asarray(self.group_lengths),
+            "z": jnp.asarray(self.group_z),
+            "counts": jnp.asarray(self.group_counts),
+        }
+
+    def init_values(self):
+        start = super().init_values()[0]
+        start["log_hr"] = np.zeros(self.coef_map.shape[-1])
+        return [start]
+
+    def log_likelihood(self, Q, coef) -> float:
+        """The log-likelihood at baseline rates ``Q`` and coefficients ``coef``.
+
+        Parameters
+        ----------
+        Q : array_like, shape (S, S)
+            Baseline rate matrix (at the covariate means when centred).
+        coef : array_like
+            Free log hazard ratios, in the order of ``labels()["log_hr"]``.
+
+        Returns
+        -------
+        float
+        """
+        from statmodels.inference import ParameterSpace
+
+        Q = np.asarray(Q, dtype=float)
+        params = {
+            "rate": jnp.asarray(Q[self.pairs[:, 0], self.pairs[:, 1]]),
+            "log_hr": jnp.asarray(np.asarray(coef, dtype=float)),
+        }
+        space = ParameterSpace.from_model(self.numpyro_model(), self.data())
+        return float(jax.jit(space.log_likelihood)(params, self.data()))
+
+    def covariate_values(self, covariates) -> np.ndarray:
+        """Centred design rows for covariate values (dict or DataFrame).
+
+        Parameters
+        ----------
+        covariates : dict or pandas.DataFrame
+            Values of the covariate columns (scalars in a dict give one row).
+
+        Returns
+        -------
+        numpy.ndarray, shape (n_rows, n_columns)
+        """
+        if isinstance(covariates, dict):
+            covariates = pd.DataFrame(
+                {k: np.atleast_1d(v) for k, v in covariates.items()}
+            )
+        if not isinstance(covariates, pd.DataFrame):
+            raise TypeError(
+                "covariates must be a dict {column: value} or a DataFrame; got "
+                f"{type(covariates).__name__}"
+            )
+        X = self.design.transform(covariates)
+        keep = [k for k, c in enumerate(self.design.columns) if c != "(Intercept)"]
+        return X[:, keep] - self.means
+
+    def rates_at(self, params, z):
+        """Allowed rates (JAX) at centred covariate rows ``z``."""
+        beta = jnp.asarray(self.coef_map) @ params["log_hr"]
+        return params["rate"] * jnp.exp(jnp.asarray(z) @ beta.T)
+
+    def structure_key(self):
+        return super().structure_key() + (
+            self.coef_map.shape,
+            self.coef_map.tobytes(),
+        )
+
+    def call(self):
+        extra = "" if self.center else ", center=False"
+        return (
+            f"fit_panel(observations, covariates={'~ ' + self.rhs!r}{extra}, "
+            f"n_subjects={self.panel.n_subjects}, n_states={self.n_states})"
+        )
+
+    def summary_counts(self, fit):
+        return (
+            super().summary_counts(fit)
+            + f"; {len(self.group_lengths)} distinct (interval, covariates) pairs"
+        )
+
+    def summary_sections(self, fit):
+        out = super().summary_sections(fit)
+        out[0] = (
+            "Baseline rate matrix (estimate, at the covariate means):"
+            if self.center
+            else "Baseline rate matrix (estimate, at covariates 0):",
+            out[0][1],
+        )
+        hr = fit.hazard_ratios()
+        pct = f"{100 * fit.level:g}%"
+        table = hr.rename(
+            columns={
+                "hazard_ratio": "HR",
+                "lower": f"lower {pct}",
+                "upper": f"upper {pct}",
+            }
+        )
+        out.append(
+            ("Hazard ratios exp(coef):", table.to_string(float_format="{:.4g}".format))
+        )
+        if self.center:
+            means = ", ".join(
+                f"{c} {m:.4g}" for c, m in zip(self.columns, self.means, strict=True)
+            )
+            note = (
+                "covariates are centred at their means over the interval starts "
+                f"({means}), as msm's center=TRUE; the baseline rates are the "
+                "rates at those means"
+            )
+        else:
+            note = "covariates are not centred; the baseline rates are at zero"
+        out.append(("Covariates:", note))
+        return out
+
+    def config(self):
+        return dict(
+            super().config(),
+            kind="covariates",
+            covariates=self.rhs,
+            constraint=self.constraint,
+            center=self.center,
+        )
+
+    def frame(self):
+        out = self.panel.to_frame()
+        for col in self.used_columns:
+            if col not in out:
+                out[col] = self.covariate_frame[col].to_numpy()
+        return out
+
+    @classmethod
+    def from_config(cls, config, frame):
+        return cls(
+            frame,
+            config["covariates"],
+            np.array(config["pattern"], bool),
+            config["constraint"],
+            config["center"],
+            tuple(config["prior"]),
+            config["decimals"],
+            config["n_states"],
+        )
+
+
 def _emission(logits, epairs, n_states):
     """Emission matrix: row i is softmax over {i: 0, allowed j: logit_ij}."""
     E = jnp.eye(n_states).at[epairs[:, 0], epairs[:, 1]].set(jnp.exp(logits))
@@ -491,7 +860,7 @@ class MisclassifiedPanelModel(PanelModel):
         logits = np.log(e) - np.log(np.diag(E)[self.epairs[:, 0]])
         space = ParameterSpace.from_model(self.numpyro_model(), self.data())
         params = {"rate": jnp.asarray(rates), "misclass_logit": jnp.asarray(logits)}
-        return float(space.log_likelihood(params, self.data()))
+        return float(jax.jit(space.log_likelihood)(params, self.data()))
 
     def emission_matrix(self, logits) -> np.ndarray:
         """The emission matrix for a vector of misclassification logits."""
@@ -544,6 +913,73 @@ class MJPFit(Fit):
         if "misclass_logit" not in self.estimate:
             return np.eye(self.model.n_states)
         return self.model.emission_matrix(np.asarray(self.estimate["misclass_logit"]))
+
+    def hazard_ratios(self) -> pd.DataFrame:
+        """Hazard ratios ``exp(coef)`` of the covariates with their intervals.
+
+        For an MLE the interval is the Wald interval of the log hazard ratio
+        mapped by ``exp`` (as msm's ``hazard.msm``); for a posterior, the
+        quantiles of the draws.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Indexed by ``covariate:transitions``; columns ``hazard_ratio``,
+            ``lower``, ``upper``.
+        """
+        if not isinstance(self.model, CovariatePanelModel):
+            raise ValueError("this fit has no covariates (fit_panel(covariates=...))")
+        table = self.params.loc[[f"log_hr:{c}" for c in self.model.coef_labels]]
+        out = pd.DataFrame(
+            {
+                "hazard_ratio": np.exp(table["estimate"].to_numpy()),
+                "lower": np.exp(table["lower"].to_numpy()),
+                "upper": np.exp(table["upper"].to_numpy()),
+            },
+            index=self.model.coef_labels,
+        )
+        if self.is_bayesian:
+            draws = self.draws["log_hr"].reshape(-1, len(self.model.coef_labels))
+            out["hazard_ratio"] = np.exp(draws).mean(axis=0)
+        return out
+
+    def rate_matrix_at(self, covariates, *, uncertainty: bool = False):
+        """The rate matrix at given covariate values.
+
+        Parameters
+        ----------
+        covariates : dict or pandas.DataFrame
+            Values of the covariate columns, e.g. ``{"age": 60, "sex": "f"}``
+            (one row).
+        uncertainty : bool
+            Also return standard errors and intervals (delta method on the
+            log scale for an MLE; the draws for a posterior).
+
+        Returns
+        -------
+        numpy.ndarray or dict
+            The (S, S) rate matrix; with ``uncertainty``, a dict of (S, S)
+            arrays ``estimate``, ``std_error``, ``lower``, ``upper`` for the
+            off-diagonal rates (the diagonal is 0 there).
+        """
+        model = self.model
+        if not isinstance(model, CovariatePanelModel):
+            raise ValueError("this fit has no covariates (fit_panel(covariates=...))")
+        z = model.covariate_values(covariates)
+        if z.shape[0] != 1:
+            raise ValueError(f"give one row of covariate values; got {z.shape[0]}")
+        pairs, S = model.pairs, model.n_states
+        if not uncertainty:
+            rates = np.asarray(model.rates_at(self.estimate, z))[0]
+            return model.rate_matrix(rates)
+
+        def fn(p):
+            rates = model.rates_at(p, z)[0]
+            return jnp.zeros((S, S)).at[pairs[:, 0], pairs[:, 1]].set(rates)
+
+        out = self.transform(fn, link="log")
+        off = ~np.eye(S, dtype=bool) & model.pattern
+        return {k: np.where(off, v, 0.0) for k, v in out.items()}
 
     @property
     def rate_matrix_se(self) -> np.ndarray:
@@ -632,6 +1068,9 @@ def fit_panel(
     n_states=None,
     decimals=9,
     misclassification=None,
+    covariates=None,
+    constraint=None,
+    center=True,
     **kwargs,
 ) -> MJPFit:
     """Estimate the rate matrix from states observed at discrete times.
@@ -645,9 +1084,12 @@ def fit_panel(
         Observations; a DataFrame needs columns ``id``, ``time``, ``state``.
     pattern : array_like of bool, optional
         Allowed transitions (default: all pairs).
-    method : {"mle", "nuts"}
-        Maximum likelihood or NUTS (``init`` defaults to nothing; pass
-        ``init=mle_fit`` to start the chains near the MLE).
+    method : {"mle", "em", "nuts"}
+        Maximum likelihood by Newton's method, maximum likelihood by the EM
+        algorithm (:func:`~statmodels.jump.em_panel`; standard errors from
+        the observed information at its solution), or NUTS (``init``
+        defaults to nothing; pass ``init=mle_fit`` to start the chains near
+        the MLE).
     prior : tuple of float
         Gamma(shape, rate) prior of each rate for ``method="nuts"``.
     n_states : int, optional
@@ -658,8 +1100,23 @@ def fit_panel(
         Allowed misclassifications (``[i, j]`` True: true state ``i`` may be
         recorded as ``j``), as msm's ``ematrix``; the model is then a hidden
         Markov model (:class:`MisclassifiedPanelModel`).
+    covariates : str or list of str, optional
+        Covariates on the log intensities, ``q_ij(z) = q_ij exp(beta_ij' z)``,
+        as msm's ``covariates=``: a formula right-hand side such as
+        ``"~ age + sex"`` (formulaic; categorical columns get treatment
+        contrasts) or a list of column names of ``observations``, which must
+        then be a DataFrame. Each interval uses the covariates recorded at
+        its start (:class:`CovariatePanelModel`). Not available together
+        with ``misclassification`` or ``method="em"``.
+    constraint : dict or "shared", optional
+        Coefficients shared across transitions, as msm's ``constraint=``
+        (see :class:`CovariatePanelModel`).
+    center : bool
+        Centre the covariates at their means over the interval starts (msm's
+        default), so the baseline rates are the rates at the means.
     **kwargs
-        Passed to :func:`statmodels.inference.mle` or ``nuts``.
+        Passed to :func:`statmodels.inference.mle`, :func:`em_panel` or
+        ``nuts``.
 
     Returns
     -------
@@ -667,6 +1124,34 @@ def fit_panel(
         A ``Fit`` with ``rate_matrix`` (and ``emission_matrix`` with
         misclassification).
     """
+    if covariates is not None:
+        if misclassification is not None:
+            raise ValueError(
+                "covariates together with misclassification are not supported; "
+                "fit one or the other"
+            )
+        if method == "em":
+            raise ValueError(
+                "the EM algorithm does not take covariates; use method='mle'"
+            )
+        if not isinstance(observations, pd.DataFrame):
+            raise TypeError(
+                "covariates need the observations as a DataFrame with columns id, "
+                f"time, state and the covariates; got {type(observations).__name__}"
+            )
+        model = CovariatePanelModel(
+            observations,
+            covariates,
+            pattern,
+            constraint,
+            center,
+            prior,
+            decimals,
+            n_states,
+        )
+        return _run(model, method, kwargs)
+    if constraint is not None:
+        raise ValueError("constraint= applies only with covariates=")
     if isinstance(observations, pd.DataFrame):
         observations = PanelData.from_frame(observations, n_states)
     if not isinstance(observations, PanelData):
@@ -674,6 +1159,14 @@ def fit_panel(
             "fit_panel needs PanelData or a DataFrame with id, time, state; got "
             f"{type(observations).__name__}"
         )
+    if method == "em":
+        if misclassification is not None:
+            raise ValueError(
+                "the EM algorithm here has no misclassification; use method='mle'"
+            )
+        from statmodels.jump.em import em_panel
+
+        return em_panel(observations, pattern, decimals=decimals, **kwargs)["fit"]
     if misclassification is None:
         model = PanelModel(observations, pattern, prior, decimals)
     else:

@@ -38,7 +38,9 @@ def _gillespie(key, Q, p0, t_end, *, n_paths: int, n_steps: int):
             t, s = carry
             ka, kb = jax.random.split(key)
             rate = exit_rate[s]
-            hold = jax.random.exponential(ka) / rate  # inf in an absorbing state
+            # An absorbing state holds for ever (a rate of -0.0 must not
+            # send the clock to -inf).
+            hold = jnp.where(rate > 0, jax.random.exponential(ka) / rate, jnp.inf)
             t_new = t + hold
             s_new = jax.random.categorical(kb, jump_logits[s])
             s_new = jnp.where(rate > 0, s_new, s)

@@ -177,7 +177,7 @@ def test_bad_panel_input():
     with pytest.raises(ValueError, match="columns id, time, state"):
         fit_panel(pd.DataFrame({"id": [0], "t": [0.0], "state": [0]}))
     with pytest.raises(ValueError, match="method must be"):
-        fit_panel(PanelData([0, 0], [0.0, 1.0], [0, 1]), method="em")
+        fit_panel(PanelData([0, 0], [0.0, 1.0], [0, 1]), method="newton")
 
 
 def test_em_reaches_the_newton_mle():
@@ -191,6 +191,35 @@ def test_em_reaches_the_newton_mle():
     np.testing.assert_allclose(
         em["rate_matrix"][off], newton.rate_matrix[off], rtol=1e-3, atol=1e-4
     )
+
+
+def test_em_standard_errors_equal_the_newton_ones():
+    # Same data, two algorithms: EM's solution with the observed information
+    # of the exact likelihood against Newton's MLE and its information.
+    Q = rate_matrix(np.array([[0, 0.6, 0.3], [0.4, 0, 0.5], [0.2, 0.7, 0]]))
+    # Two visit schedules (every 0.5 and every 0.8), so two interval lengths.
+    grid = np.arange(8) * np.where(np.arange(150) % 2 == 0, 0.5, 0.8)[:, None]
+    panel = simulate(Q, None, 150, times=grid, seed=14)
+    newton = fit_panel(panel)
+    em = em_panel(panel, tol=1e-12)
+    assert em["converged"]
+    off = ~np.eye(3, dtype=bool)
+    np.testing.assert_allclose(
+        em["rate_matrix"][off], newton.rate_matrix[off], rtol=1e-4
+    )
+    np.testing.assert_allclose(
+        em["std_error"][off], newton.rate_matrix_se[off], rtol=1e-3
+    )
+    # The same as a full Fit with intervals, also from fit_panel(method="em").
+    fit = em["fit"]
+    assert fit.info["algorithm"] == "EM"
+    again = fit_panel(panel, method="em", tol=1e-12, start=em["rate_matrix"])
+    np.testing.assert_allclose(again.rate_matrix, fit.rate_matrix, rtol=1e-6)
+    assert fit.log_likelihood == pytest.approx(newton.log_likelihood, abs=1e-8)
+    np.testing.assert_allclose(
+        fit.params[["lower", "upper"]], newton.params[["lower", "upper"]], rtol=1e-3
+    )
+    assert "Coefficients:" in str(fit.summary())
 
 
 def test_saved_fit_loads_with_its_rate_matrix(tmp_path):

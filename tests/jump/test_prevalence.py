@@ -1,14 +1,25 @@
 """Observed against expected prevalence."""
 
+import json
+from pathlib import Path
+
 import matplotlib
 import matplotlib.pyplot
 import numpy as np
+import pandas as pd
 import pytest
 import scipy.stats
 
-from statmodels.jump import dfr_rate_matrix, plot_prevalence, prevalence, simulate
+from statmodels.jump import (
+    PanelData,
+    dfr_rate_matrix,
+    plot_prevalence,
+    prevalence,
+    simulate,
+)
 
 matplotlib.use("Agg")
+REFERENCE = Path(__file__).parent / "reference"
 
 
 def test_prevalence_fits_the_true_model_not_a_wrong_one():
@@ -34,8 +45,33 @@ def test_prevalence_fits_the_true_model_not_a_wrong_one():
     matplotlib.pyplot.close(ax.figure)
 
 
-def test_prevalence_needs_shared_times():
+def test_prevalence_needs_shared_times_unless_states_are_placed():
     grid = np.sort(np.random.default_rng(0).uniform(0, 3, (5, 4)), axis=1)
     panel = simulate(dfr_rate_matrix(1.0, 1.0, 1.0), None, 5, times=grid, seed=1)
     with pytest.raises(ValueError, match="not an observation time of every"):
         prevalence(panel, dfr_rate_matrix(1.0, 1.0, 1.0), times=[grid[0, 1]])
+    with pytest.raises(ValueError, match="interp must be"):
+        prevalence(panel, dfr_rate_matrix(1.0, 1.0, 1.0), interp="linear")
+
+
+@pytest.mark.parametrize(
+    "name, csv, interp",
+    [
+        ("panel3", "panel3.csv", "start"),
+        ("panel3", "panel3.csv", "midpoint"),
+        ("covariate_panel", "covariate_panel.csv", "start"),
+    ],
+)
+def test_irregular_times_agree_with_r_msm_prevalence(name, csv, interp):
+    ref = json.loads((REFERENCE / "msm_prevalence.json").read_text())[name]
+    panel = PanelData.from_frame(pd.read_csv(REFERENCE / csv), 3)
+    table = prevalence(panel, np.array(ref["q"]), ref["times"], interp=interp)
+    n = table["n"].to_numpy()
+    observed = np.array(ref[interp]["observed"])
+    np.testing.assert_array_equal(n, observed[:, 3])
+    shares = table[[f"observed_{i}" for i in range(3)]].to_numpy()
+    np.testing.assert_allclose(shares * n[:, None], observed[:, :3], atol=1e-9)
+    expected = table[[f"expected_{i}" for i in range(3)]].to_numpy()
+    np.testing.assert_allclose(
+        100 * expected, np.array(ref[interp]["expected_percent"]), rtol=1e-9
+    )

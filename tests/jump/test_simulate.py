@@ -98,3 +98,19 @@ def test_bad_simulation_input():
         simulate(np.ones((2, 2)), None, 2, t_max=1.0)
     with pytest.raises(ValueError, match="max_jumps=2"):
         simulate(Q, None, 5, t_max=10.0, max_jumps=2)
+
+
+def test_an_absorbing_state_holds_to_the_end():
+    # Illness-death: state 2 absorbs, and its exit rate is a signed zero.
+    base = np.array([[0, 0.3, 0.05], [0.4, 0, 0.15], [0, 0, 0]])
+    Q = base - np.diag(base.sum(axis=1))
+    assert np.signbit(-Q[2, 2])
+    grid = np.array([0.5, 2.0, 6.0])
+    panel = simulate(Q, [0.7, 0.3, 0.0], 3000, times=grid, seed=9)
+    assert np.all(np.isfinite(panel.paths.times[:, 0]))
+    states = panel.state.reshape(3000, 3)
+    # Once dead, dead at every later visit; the share dead follows expm(Q t).
+    assert not np.any((states[:, :-1] == 2) & (states[:, 1:] != 2))
+    dead = (states == 2).mean(axis=0)
+    exact = np.array([0.7, 0.3, 0.0]) @ scipy.linalg.expm(Q * grid[:, None, None])
+    np.testing.assert_allclose(dead, exact[:, 2], atol=4 * np.sqrt(0.25 / 3000))
