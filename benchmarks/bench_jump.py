@@ -8,7 +8,13 @@ Run with ``python benchmarks/bench_jump.py`` (``--quick`` for a short run).
 * panel-data MLE (300 paths x 100 regular observations): time of
   :func:`statmodels.jump.fit_panel` (autodiff Newton on transition counts)
   against SciPy's L-BFGS-B with finite-difference gradients on the same
-  sufficient statistics with ``scipy.linalg.expm``.
+  sufficient statistics with ``scipy.linalg.expm``;
+* the same panel through deeptime's maximum-likelihood Markov state model
+  (a discrete-time estimator of the transition matrix at the observation
+  step, turned into rates by the matrix logarithm), where deeptime is
+  installed: time and rate RMSE beside ours;
+* zero-shot inference by the shipped neural recogniser on the same panel:
+  time per process, against the panel MLE's.
 
 Ratios are baseline time / our time, so > 1 means we are faster; the JIT
 compile time is reported apart from the run time.
@@ -24,7 +30,7 @@ import scipy.linalg
 import scipy.optimize
 
 import statmodels  # noqa: F401  (float64)
-from statmodels.jump import dfr_pattern, dfr_rate_matrix, fit_panel, simulate
+from statmodels.jump import dfr_pattern, dfr_rate_matrix, fit_panel, neural, simulate
 
 
 def numpy_gillespie(Q, n_paths, t_max, rng):
@@ -114,6 +120,44 @@ def main(argv=None) -> None:
     print(f"  statmodels.jump  {ours:8.3f} s  (compile {compile_s:.2f} s, first fit)")
     print(f"  SciPy, num. grad {base:8.3f} s  (log-lik {gap:+.2e} from ours)")
     print(f"  ratio            {base / ours:8.1f}")
+
+    def rmse(R):
+        return float(np.sqrt(np.mean((R - Q)[pattern] ** 2)))
+
+    mle_s = ours
+    print(f"  rate RMSE        {rmse(fit.rate_matrix):8.3f} (statmodels.jump)")
+    try:
+        from deeptime.markov.msm import MaximumLikelihoodMSM
+    except ImportError:
+        print("deeptime is not installed; its row is skipped")
+    else:
+        n = panel.n_subjects
+        trajs = [np.asarray(x, dtype=np.int32) for x in panel.state.reshape(n, -1)]
+        estimator = MaximumLikelihoodMSM(reversible=False, lagtime=1)
+        start = time.perf_counter()
+        msm = estimator.fit(trajs).fetch_model()
+        P = msm.transition_matrix
+        deeptime_s = time.perf_counter() - start
+        R = np.real(scipy.linalg.logm(P)) / 0.1
+        print("deeptime MaximumLikelihoodMSM (lag = one step), same panel")
+        print(f"  deeptime         {deeptime_s:8.3f} s  rate RMSE {rmse(R):.3f}")
+        print(f"  ratio            {deeptime_s / mle_s:8.2f} (deeptime / ours)")
+
+    net = neural.load()
+    start = time.perf_counter()
+    neural.recognise(panel, net)
+    first = time.perf_counter() - start
+    reps = 5
+    start = time.perf_counter()
+    for _ in range(reps):
+        out = neural.recognise(panel, net)
+    per = (time.perf_counter() - start) / reps
+    print("Neural recogniser, same panel (zero-shot)")
+    print(
+        f"  per process      {per:8.4f} s  (compile {max(first - per, 0):.2f} s) "
+        f"rate RMSE {rmse(out['rate_matrix']):.3f}"
+    )
+    print(f"  ratio            {mle_s / per:8.1f} (panel MLE / recogniser)")
 
 
 if __name__ == "__main__":
