@@ -145,12 +145,12 @@ def main(argv=None) -> None:
 
     net = neural.load()
     start = time.perf_counter()
-    neural.recognise(panel, net)
+    neural.recognise(panel, net, pattern)
     first = time.perf_counter() - start
     reps = 5
     start = time.perf_counter()
     for _ in range(reps):
-        out = neural.recognise(panel, net)
+        out = neural.recognise(panel, net, pattern)
     per = (time.perf_counter() - start) / reps
     print("Neural recogniser, same panel (zero-shot)")
     print(

@@ -38,8 +38,8 @@ from statmodels.jump.rates import (
 from statmodels.jump.simulate import simulate
 
 
-def recognise(panel, model=None) -> dict:
-    """Zero-shot rate matrix of a regular panel by the pretrained network.
+def recognise(panel, model=None, pattern=None) -> dict:
+    """Zero-shot rate matrix of panel data by the pretrained network.
 
     Imports Equinox only when called; see
     :func:`statmodels.jump.neural.recognise`.
@@ -47,18 +47,24 @@ def recognise(panel, model=None) -> dict:
     Parameters
     ----------
     panel : PanelData
-        Subjects observed on one regular grid, at most 6 states.
+        Subjects observed at any times (one regular grid, or irregular
+        per-subject times with unequal numbers of observations), at most 6
+        states.
     model : statmodels.jump.neural.Recogniser, optional
         The network (default: the shipped pretrained one).
+    pattern : array_like of bool, shape (S, S), optional
+        Known allowed transitions; the answer then has exactly this zero
+        pattern (without it, every off-diagonal rate is estimated).
 
     Returns
     -------
     dict
-        ``rate_matrix``, ``log_rate_sd`` and ``p0``.
+        ``rate_matrix`` (in the data's time units), ``log_rate_sd`` (the
+        network's standard deviation of each log-rate) and ``p0``.
     """
     from statmodels.jump.neural import recognise as _recognise
 
-    return _recognise(panel, model)
+    return _recognise(panel, model, pattern)
 
 
 __all__ = [
