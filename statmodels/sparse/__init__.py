@@ -23,7 +23,12 @@ Quick start::
 from statmodels.sparse.enkf import EnKFResult, enkf, gaspari_cohn
 from statmodels.sparse.ks import KuramotoSivashinsky, etdrk4_coefficients
 from statmodels.sparse.library import Library, Term, derivative, parse_term
-from statmodels.sparse.medida import Discovery, discover_model_error, model_error
+from statmodels.sparse.medida import (
+    Discovery,
+    discover_model_error,
+    model_error,
+    resolved_modes,
+)
 from statmodels.sparse.rvm import RVC, RVR, RVMSolution, log_evidence, rvm_solve
 
 __all__ = [
@@ -40,6 +45,7 @@ __all__ = [
     "parse_term",
     "Discovery",
     "discover_model_error",
+    "resolved_modes",
     "model_error",
     "EnKFResult",
     "enkf",
