@@ -212,17 +212,63 @@ def test_explicit_and_stiff_solvers_agree():
 
 
 def test_fixed_step_solver_matches_adaptive():
+    # The likelihood's fixed-step Tsit5 (one step a day) against tight
+    # adaptive solves by the explicit (Tsit5) and the stiff (Kvaerno5) solver.
     m = default_model(phi=0.2, beta=0.3)
     days = np.arange(0.0, 183.0)
     y0 = jnp.array([0.999, 0.001, 0, 0, 0, 0, 0])
     th = jnp.asarray(m.theta)
     fixed = np.asarray(solve_daily(th, y0, 1.0, days=182))
-    ref = solve(th, y0, jnp.asarray(days), 1.0, rtol=1e-11, atol=1e-15, max_steps=16384)
-    # What the likelihood needs: errors far below Poisson noise. Absolute
-    # error below 1e-6 of the population (0.1 case in 100 000), relative
-    # error of the cumulative cases below 1e-5 from day 7 on.
-    assert np.max(np.abs(fixed - np.asarray(ref))) < 1e-6
-    np.testing.assert_allclose(fixed[7:, 6], np.asarray(ref)[7:, 6], rtol=1e-5)
+    finer = np.asarray(solve_daily(th, y0, 1.0, days=182, steps_per_day=2))
+    for solver in ("explicit", "stiff"):
+        ref = np.asarray(
+            solve(
+                th,
+                y0,
+                jnp.asarray(days),
+                1.0,
+                solver=solver,
+                rtol=1e-12,
+                atol=1e-16,
+                max_steps=16384,
+            )
+        )
+        # Absolute error below 1e-9 of the population and relative error of
+        # the cumulative cases below 1e-8 from day 7 on: far below Poisson
+        # noise, and small enough for a log-likelihood good to ~1e-8.
+        assert np.max(np.abs(fixed - ref)) < 1e-9
+        np.testing.assert_allclose(fixed[7:, 6], ref[7:, 6], rtol=1e-8)
+        # Fifth order: halving the step cuts the error by about 2^5.
+        assert np.max(np.abs(finer - ref)) < np.max(np.abs(fixed - ref)) / 8
+
+
+def test_fixed_step_solver_derivatives():
+    # Forward mode (the default adjoint) against central differences, and
+    # against reverse mode through diffrax's checkpointed adjoint.
+    m = default_model(phi=0.2, beta=0.3)
+    y0 = jnp.array([0.999, 0.001, 0, 0, 0, 0, 0])
+    th = jnp.asarray(m.theta)
+
+    def out(theta, y0, adjoint="forward"):
+        ys = solve_daily(theta, y0, 1.0, days=120, adjoint=adjoint)
+        return ys[-1, 6] + ys[60, 2]
+
+    fwd_th, fwd_y = jax.jacfwd(out, argnums=(0, 1))(th, y0)
+    rev_th, rev_y = jax.grad(lambda a, b: out(a, b, "checkpoint"), argnums=(0, 1))(
+        th, y0
+    )
+    np.testing.assert_allclose(fwd_th, rev_th, rtol=1e-10, atol=1e-14)
+    np.testing.assert_allclose(fwd_y, rev_y, rtol=1e-10, atol=1e-14)
+    for i in range(len(PARAMS)):
+        h = 1e-5 * float(th[i])
+        e = jnp.zeros_like(th).at[i].set(h)
+        fd = (out(th + e, y0) - out(th - e, y0)) / (2 * h)
+        assert float(fwd_th[i]) == pytest.approx(float(fd), rel=1e-6, abs=1e-9), i
+    for i in range(2):
+        # A small step: the output is strongly curved in the carriers.
+        e = jnp.zeros_like(y0).at[i].set(1e-8)
+        fd = (out(th, y0 + e) - out(th, y0 - e)) / 2e-8
+        assert float(fwd_y[i]) == pytest.approx(float(fd), rel=1e-6, abs=1e-9), i
 
 
 def test_gradients_through_solver_match_finite_differences():
