@@ -273,6 +273,8 @@ def mle(
     obj = _Objective(
         space, data, model.nobs, jnp.asarray(u_starts[0]), key, *derivatives
     )
+    # On large data the starts search a random subsample; the best is then
+    # polished on all rows.
     search, subsampled = obj, 0
     if subsample is not None and model.nobs > 2 * subsample:
         rows = np.sort(rng.choice(model.nobs, int(subsample), replace=False))
@@ -390,6 +392,7 @@ def mle(
     }
     if subsampled:
         info["starts_from"] = f"a fit to a random subsample of {subsampled} rows"
+        info["evaluations_on_all_rows"] = obj.evaluations
     return Fit.from_mle(model, space, u_hat, cov_u, info, caveats)
 
 
