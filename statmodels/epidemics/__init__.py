@@ -23,6 +23,7 @@ from statmodels.epidemics.meningitis import (
     Trajectory,
     default_model,
     jacobian_at_dfe,
+    route_reproduction_number,
     solve,
     solve_batch,
     sweep,
@@ -46,5 +47,6 @@ __all__ = [
     "solve",
     "solve_batch",
     "sweep",
+    "route_reproduction_number",
     "type_reproduction_number",
 ]

@@ -667,13 +667,21 @@ class MeningitisModel:
         population : float, optional
             Disease-free population (mass action only).
 
+        The route-targeted numbers (Shuai, Heesterbeek & van den Driessche
+        2013) are defined for any phi, including phi = 0 where no new
+        infection starts in I1: ``T_by_infectives`` is the threshold for
+        spread through transmission by infectives once the carriers' own
+        chains are counted in, R0_by_infectives / (1 - R0_by_carriers), and
+        ``T_by_carriers`` likewise; each exceeds 1 exactly when R0 does, and
+        is infinite where the other route alone sustains spread.
+
         Returns
         -------
         dict
             ``R0``, ``R0_by_carriers``, ``R0_by_infectives``, ``T_carrier``,
             ``T_infective`` (NaN where the type receives no new infections, or
-            where the other types alone sustain transmission) and
-            ``dfe_stable``.
+            where the other types alone sustain transmission),
+            ``T_by_carriers``, ``T_by_infectives`` and ``dfe_stable``.
         """
         s0 = self._s0(population)
         parts = _ngm_parts_jit(jnp.asarray(self.theta), s0, self.force)
@@ -688,6 +696,13 @@ class MeningitisModel:
         out["R0_by_infectives"] = r0 - out["R0_by_carriers"]
         for key, i in (("T_carrier", 0), ("T_infective", 1)):
             out[key] = type_reproduction_number(k, i)
+        # Transmission by carriers (the C column of F) and by infectives (the
+        # I1 and I2 columns): K = K_C + K_I, one per route.
+        f_carrier = big_f * np.array([1.0, 0.0, 0.0])
+        k_carrier = f_carrier @ np.linalg.inv(big_v)
+        k_infective = k - k_carrier
+        out["T_by_carriers"] = route_reproduction_number(k_carrier, k_infective)
+        out["T_by_infectives"] = route_reproduction_number(k_infective, k_carrier)
         out["dfe_stable"] = bool(r0 < 1)
         return out
 
@@ -837,6 +852,32 @@ def type_reproduction_number(k: np.ndarray, i: int) -> float:
     e = np.eye(n)[i]
     t = float(e @ k @ np.linalg.solve(np.eye(n) - rest, e))
     return t if np.any(k[i] != 0) else float("nan")
+
+
+def route_reproduction_number(k_target: np.ndarray, k_rest: np.ndarray) -> float:
+    """Reproduction number targeted at a transmission route.
+
+    With the next-generation matrix split as K = K_target + K_rest (both
+    non-negative), T = rho(K_target (I - K_rest)^-1) when rho(K_rest) < 1
+    (Shuai, Heesterbeek & van den Driessche 2013, J. Math. Biol. 67: 1067);
+    T > 1 exactly when rho(K) > 1.
+
+    Parameters
+    ----------
+    k_target, k_rest : numpy.ndarray
+        The targeted and the remaining parts of the next-generation matrix.
+
+    Returns
+    -------
+    float
+        Infinite when the remaining routes alone have spectral radius >= 1
+        (no control of the targeted route stops spread).
+    """
+    n = k_rest.shape[0]
+    if np.max(np.abs(np.linalg.eigvals(k_rest))) >= 1:
+        return float("inf")
+    m = k_target @ np.linalg.inv(np.eye(n) - k_rest)
+    return float(np.max(np.abs(np.linalg.eigvals(m))))
 
 
 def jacobian_at_dfe(model: MeningitisModel, population=None) -> np.ndarray:

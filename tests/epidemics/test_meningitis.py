@@ -107,6 +107,30 @@ def test_threshold_type_reproduction_numbers():
         assert t["R0_by_infectives"] == pytest.approx(r0 - carriers, rel=1e-9)
 
 
+def test_route_targeted_thresholds():
+    """Every new infection enters as the same mix of types, so K = a b' has
+    rank one and, by Sherman-Morrison, the route-targeted numbers are
+    R_I / (1 - R_C) and R_C / (1 - R_I); each crosses 1 with R0, at phi = 0
+    too, where the type number for I1 is undefined."""
+    models = [*random_models(200, seed=8), *random_models(40, seed=9, phi=0.0)]
+    defined = 0
+    for m in models:
+        t = m.thresholds()
+        rc, ri = t["R0_by_carriers"], t["R0_by_infectives"]
+        for key, own, other in (
+            ("T_by_infectives", ri, rc),
+            ("T_by_carriers", rc, ri),
+        ):
+            if other < 1:
+                assert t[key] == pytest.approx(own / (1 - other), rel=1e-9)
+                if abs(t["R0"] - 1) > 1e-9:
+                    assert (t[key] > 1) == (t["R0"] > 1)
+                defined += 1
+            else:
+                assert t[key] == np.inf
+    assert defined > 200
+
+
 @pytest.mark.parametrize("r0, grows", [(1.05, True), (0.95, False)])
 def test_epidemic_near_threshold(r0, grows):
     base = default_model(phi=0.2)
