@@ -188,12 +188,64 @@ def _newton(obj: _Objective, u: np.ndarray, max_iter: int = 100):
     return u, val, hess, decrement, decrement < DECREMENT_TOL, max_iter
 
 
-def _converge(obj: _Objective, u: np.ndarray, steps: int, max_iter: int) -> list:
+def _polish(obj: _Objective, u: np.ndarray, max_iter: int = 50):
+    """Newton steps from a point near the optimum, reusing the Hessian.
+
+    Near the optimum the Hessian changes little from step to step, so after
+    one full evaluation each step costs only a value and gradient; the
+    Hessian is evaluated afresh when a step fails or the decrement falls by
+    less than a factor of ten, and always at the returned point (for the
+    standard errors). Returns what :func:`_newton` returns.
+    """
+    val, grad, hess = obj.full(u)
+    decrement, last, fresh = np.inf, np.inf, True
+    if not np.isfinite(val):
+        return u, val, hess, decrement, False, 0
+    for it in range(max_iter):
+        if not np.all(np.isfinite(hess)):
+            return u, val, hess, decrement, False, it
+        step = _newton_step(hess, grad)
+        decrement = float(-grad @ step) * obj.scale / 2
+        if not np.isfinite(decrement):
+            return u, val, hess, decrement, False, it
+        # With a reused Hessian convergence is linear, not quadratic, so the
+        # steps go on to a thousandth of the tolerance (each costs little).
+        if decrement < (DECREMENT_TOL if fresh else 1e-3 * DECREMENT_TOL):
+            # The last step, as in _newton, with the Hessian there.
+            val_new, _, hess_new = obj.full(u + step)
+            if np.isfinite(val_new) and val_new <= val + 1e-14 * abs(val):
+                return u + step, val_new, hess_new, decrement, True, it
+            if not fresh:
+                val, grad, hess = obj.full(u)
+            return u, val, hess, decrement, True, it
+        if not fresh and decrement > 0.1 * last:
+            val, grad, hess = obj.full(u)
+            last, fresh = np.inf, True
+            continue
+        val_new, grad_new = obj.value_and_grad(u + step)
+        if not (np.isfinite(val_new) and val_new <= val + 1e-4 * float(grad @ step)):
+            if fresh:
+                return _newton(obj, u)
+            val, grad, hess = obj.full(u)
+            last, fresh = np.inf, True
+            continue
+        u, val, grad = u + step, val_new, grad_new
+        last, fresh = decrement, False
+    if not fresh:
+        val, grad, hess = obj.full(u)
+    return u, val, hess, decrement, False, max_iter
+
+
+def _converge(
+    obj: _Objective, u: np.ndarray, steps: int, max_iter: int, near: bool = False
+) -> list:
     """Newton from ``u`` to convergence, L-BFGS first where Newton stalls.
 
-    Returns ``[value, u, hessian, decrement, ok, steps]``.
+    ``near``: ``u`` is close to the optimum (a subsample's), so the Hessian
+    is reused across steps (:func:`_polish`). Returns ``[value, u, hessian,
+    decrement, ok, steps]``.
     """
-    u, val, hess, decrement, ok, more = _newton(obj, u)
+    u, val, hess, decrement, ok, more = (_polish if near else _newton)(obj, u)
     steps += more
     if not ok:
         # L-BFGS rescues a start where Newton stalls; Newton polishes it.
@@ -311,7 +363,7 @@ def mle(
     agree = 1 + sum(abs(r[0] - best[0]) * search.scale < 1e-6 for r in finished)
     lower = len(finished) + 1 - agree
     if search is not obj:
-        best[:] = _converge(obj, best[1], best[5], max_iter)
+        best[:] = _converge(obj, best[1], best[5], max_iter, near=True)
     best_val, u_hat, hess, decrement, converged, nit = best
     log_lik = -best_val * obj.scale
     fit_seconds = time.perf_counter() - fit_start
