@@ -32,6 +32,8 @@ from statmodels.inference.warnings import (
 
 #: Newton decrement (nats) below which an optimum counts as converged.
 DECREMENT_TOL = 1e-9
+#: Largest move of one unconstrained coordinate in one Newton step.
+MAX_STEP = 2.0
 #: An unconstrained estimate beyond this, along a flat direction, has run off.
 RUNAWAY = 10.0
 #: Newton steps every start takes before the best one is run to convergence.
@@ -138,13 +140,17 @@ class _Objective:
 
 
 def _newton_step(hess: np.ndarray, grad: np.ndarray) -> np.ndarray:
-    """A modified Newton step: |eigenvalues|, flat directions left alone."""
+    """A modified Newton step: |eigenvalues|, flat directions left alone, and
+    no coordinate moved by more than ``MAX_STEP`` (far from the optimum a
+    full step on log scales overflows; near it steps are far smaller)."""
     eigval, eigvec = np.linalg.eigh((hess + hess.T) / 2)
     top = max(np.max(np.abs(eigval)), 1e-300)
     keep = np.abs(eigval) > 1e-14 * top
     inv = np.zeros_like(eigval)
     inv[keep] = 1 / np.abs(eigval[keep])
-    return -eigvec @ (inv * (eigvec.T @ grad))
+    step = -eigvec @ (inv * (eigvec.T @ grad))
+    largest = np.max(np.abs(step)) if step.size else 0.0
+    return step * (MAX_STEP / largest) if largest > MAX_STEP else step
 
 
 def _newton(obj: _Objective, u: np.ndarray, max_iter: int = 100):
