@@ -2,12 +2,14 @@
 
 A model states its probability model once, as a numpyro model function
 (:class:`Model`). :func:`mle` maximises its likelihood, :func:`nuts` samples
-its posterior, :func:`svi` fits a variational approximation; all three return
-a :class:`Fit`. The back ends know nothing of any one model.
+its posterior, :func:`svi` fits a variational approximation, :func:`map_fit`
+finds its posterior mode; all return a :class:`Fit`. The back ends know
+nothing of any one model.
 """
 
 from statmodels.inference.fit import Fit, Summary
 from statmodels.inference.io import load
+from statmodels.inference.map import map_fit
 from statmodels.inference.mle import mle
 from statmodels.inference.model import Model, ParameterSpace
 from statmodels.inference.nuts import nuts
@@ -64,6 +66,7 @@ __all__ = [
     "Summary",
     "compare",
     "load",
+    "map_fit",
     "meter",
     "mle",
     "nuts",

@@ -83,11 +83,12 @@ class Fit:
     model
         The :class:`~statmodels.inference.Model` that was fitted.
     method
-        ``"mle"``, ``"nuts"`` or ``"svi"``.
+        ``"mle"``, ``"map"`` (posterior mode, :func:`~statmodels.inference.
+        map_fit`), ``"nuts"`` or ``"svi"``.
     draws
         For posterior fits, constrained parameter draws, each shaped
-        ``(chain, draw, *site_shape)``; for an MLE, one chain of one draw
-        holding the estimate.
+        ``(chain, draw, *site_shape)``; for an MLE or MAP, one chain of one
+        draw holding the estimate.
     info
         Numbers about the fitting run (iterations, compile and run seconds,
         divergences, ...).
@@ -140,8 +141,9 @@ class Fit:
     # ---- point estimates --------------------------------------------------
     @property
     def is_bayesian(self) -> bool:
-        """Whether the fit holds posterior (or variational) draws."""
-        return self.method != "mle"
+        """Whether the fit holds posterior (or variational) draws; an MLE
+        and a posterior mode (MAP) are point estimates with a covariance."""
+        return self.method not in ("mle", "map")
 
     @cached_property
     def estimate(self) -> dict[str, np.ndarray]:
@@ -454,10 +456,17 @@ class Summary:
         lines = [fit.model.title, "", "Call:", fit.model.call(), ""]
         method = {
             "mle": "maximum likelihood",
+            "map": (
+                "maximum a posteriori: the mode of the log posterior density "
+                "on the\nunconstrained scale; standard errors from the Laplace "
+                "approximation"
+            ),
             "nuts": "NUTS (numpyro)",
             "svi": "variational inference (numpyro SVI)",
         }[fit.method]
         lines.append(f"Fitted by {method}.")
+        if fit.method == "map":
+            lines.append(f"Log posterior: {fit.info['log_posterior']:.6g}.")
         if fit.method == "nuts":
             lines.append(
                 f"{fit.info['num_chains']} chains x {fit.info['num_samples']} draws "
@@ -479,7 +488,8 @@ class Summary:
             lines += ["", title, text]
         lines.append("")
         lines.append(fit.model.summary_counts(fit))
-        at = " at the posterior mean" if fit.is_bayesian else ""
+        at = {"map": " at the mode"}.get(fit.method, "")
+        at = " at the posterior mean" if fit.is_bayesian else at
         lines.append(
             f"Log-likelihood{at}: {fit.log_likelihood:.6g} (df = {fit.n_params})"
             f"   AIC: {fit.aic:.6g}   BIC: {fit.bic:.6g}"

@@ -189,7 +189,7 @@ def load(path) -> Fit:
     post = tree["posterior"]
     draws = {name: post[name].values for name in record["sites"]}
     cov = None
-    if record["method"] == "mle":
+    if record["method"] in ("mle", "map"):
         cov = tree["mle"]["cov_unconstrained"].values
     stats = None
     if "sample_stats" in tree.children:

@@ -18,9 +18,9 @@ or noisy: the same noise as the data). The hyperparameters ``eta``
 
 ``r = y - m(S)``, ``C = K + diag(noise)``, and lognormal priors centred on
 the data's scale for NUTS and for the posterior mode (``fit("map")``, see
-:func:`map_fit`). At fixed hyperparameters the posterior predictive at
-``S*`` is normal with mean ``m(S*) + k*' C^{-1} r`` and latent variance
-``eta^2 - k*' C^{-1} k*``; the next stock adds ``sigma_n^2``.
+:func:`~statmodels.inference.map_fit`). At fixed hyperparameters the
+posterior predictive at ``S*`` is normal with mean ``m(S*) + k*' C^{-1} r``
+and latent variance ``eta^2 - k*' C^{-1} k*``; the next stock adds ``sigma_n^2``.
 
 :class:`ParametricDynamics` fits a Ricker, Allen or Myers map with
 lognormal noise, ``log x_{t+1} ~ N(log f(S_t), sigma^2)``.
@@ -37,9 +37,7 @@ programming. Proceedings of the Royal Society B 282: 20141631.
 
 from __future__ import annotations
 
-import copy
-import warnings
-from functools import cache, cached_property
+from functools import cache
 
 import jax
 import jax.numpy as jnp
@@ -48,8 +46,6 @@ import numpy as np
 import numpyro
 import numpyro.distributions as dist
 import pandas as pd
-from numpyro import handlers
-from numpyro.distributions import biject_to
 
 from statmodels.fisheries.growth import (
     GROWTH_MODELS,
@@ -58,8 +54,7 @@ from statmodels.fisheries.growth import (
     make_growth_model,
 )
 from statmodels.fisheries.transitions import TransitionSpec, check_grid
-from statmodels.inference import Fit, Model, ParameterSpace, Summary, mle, nuts
-from statmodels.inference.warnings import warn
+from statmodels.inference import Model, map_fit, mle, nuts
 
 #: Relative jitter added to the GP covariance diagonal.
 JITTER = 1e-10
@@ -129,9 +124,6 @@ def pairs_from_series(series, harvest=None):
 
 class _StockModel(Model):
     """Shared data handling of the two dynamics models."""
-
-    # Set below, once DynamicsFit is defined: load() rebuilds MAP fits too.
-    fit_class = None
 
     def _set_data(self, x, y, harvest):
         self.x = check_stock(x, "x")
@@ -409,9 +401,9 @@ class GPDynamics(_StockModel):
         ----------
         method : {"nuts", "map", "mle"}
             Posterior sampling (priors as in the module notes), the posterior
-            mode (:func:`map_fit`: marginal likelihood plus log prior, on the
-            log scale of the hyperparameters), or type-II maximum likelihood
-            (the marginal likelihood alone).
+            mode (:func:`~statmodels.inference.map_fit`: marginal likelihood
+            plus log prior, on the log scale of the hyperparameters), or
+            type-II maximum likelihood (the marginal likelihood alone).
         **kwargs
             Passed to :func:`statmodels.inference.nuts` or ``mle``.
 
@@ -672,201 +664,6 @@ class ParametricDynamics(_StockModel):
             harvest=frame["harvest"].to_numpy(),
             form=config["form"],
         )
-
-
-# ---------------------------------------------------------------------------
-# Posterior mode (MAP) through the maximum likelihood back end
-# ---------------------------------------------------------------------------
-
-
-class _PosteriorMode(Model):
-    """A model whose "likelihood" is the log posterior density of ``u``.
-
-    ``u`` are the unconstrained coordinates of the latent sites (the log of
-    a positive parameter). The numpyro function runs the base model and adds
-    one factor site, the log prior density of each latent value plus the log
-    Jacobian of the map from ``u`` to it, so that the maximum likelihood back
-    end, which sums the observed sites, maximises
-
-        log p(y | theta(u)) + log p(theta(u)) + log |d theta / d u|.
-    """
-
-    title = "Posterior mode"
-
-    def __init__(self, base: Model):
-        self.base = base
-
-    def numpyro_model(self):
-        inner = self.base.numpyro_model()
-
-        def model(data):
-            tr = handlers.trace(inner).get_trace(data)
-            log_prior = 0.0
-            for site in tr.values():
-                if site["type"] != "sample" or site["is_observed"]:
-                    continue
-                value = site["value"]
-                to_value = biject_to(site["fn"].support)
-                jacobian = to_value.log_abs_det_jacobian(to_value.inv(value), value)
-                log_prior = (
-                    log_prior + jnp.sum(site["fn"].log_prob(value)) + jnp.sum(jacobian)
-                )
-            numpyro.factor("log_prior", log_prior)
-
-        return model
-
-    def data(self):
-        return self.base.data()
-
-    def labels(self):
-        return self.base.labels()
-
-    def init_values(self):
-        return self.base.init_values()
-
-    @property
-    def nobs(self) -> int:
-        return self.base.nobs
-
-
-def _reword(text: str) -> str:
-    """A back-end sentence about the likelihood, said of the posterior."""
-    return (
-        text.replace("log-likelihood", "log posterior density")
-        .replace("likelihood", "posterior density")
-        .replace("observed information", "negative Hessian of the log posterior")
-    )
-
-
-def map_fit(model: Model, **kwargs) -> DynamicsFit:
-    """Posterior mode (MAP) of a dynamics model, with a Laplace covariance.
-
-    The objective is the log posterior density of the unconstrained
-    parameters ``u`` (``u = log theta`` for a positive ``theta``):
-
-        log p(y | theta) + log p(theta) + log |d theta / d u|,
-
-    the marginal (GP) or lognormal (parametric) likelihood plus the priors
-    stated in the model's numpyro function and the log Jacobian. Because of
-    the Jacobian, this is the mode on the log scale, not the mode of the
-    density of ``theta`` itself (for a lognormal prior alone: its median, not
-    its mode). It is maximised by the shared maximum likelihood back end
-    (:func:`statmodels.inference.mle`: Newton steps with the exact Hessian,
-    L-BFGS where Newton stalls) applied to a stand-in model whose only
-    extra site is a ``numpyro.factor`` holding the log prior and Jacobian.
-    The covariance is the inverse negative Hessian of the objective at the
-    mode (the Laplace approximation, in ``u``).
-
-    Parameters
-    ----------
-    model : GPDynamics or ParametricDynamics
-        The model.
-    **kwargs
-        Passed to :func:`statmodels.inference.mle` (``starts``,
-        ``num_starts``, ``seed``, ``max_iter``, ``level``, ``progress``).
-
-    Returns
-    -------
-    DynamicsFit
-        ``method == "map"``, one draw holding the mode (so it can be used
-        wherever a fit is: :func:`~statmodels.fisheries.optimal_policy`,
-        :func:`~statmodels.fisheries.transition_kernel`, ``save``/``load``).
-        ``info["log_posterior"]`` is the objective at the mode and
-        ``info["log_likelihood"]`` the log-likelihood there; AIC and BIC use
-        the latter, which is below the maximised likelihood, so they are not
-        the standard criteria.
-    """
-    mode = _PosteriorMode(model)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        res = mle(mode, **kwargs)
-    for w in caught:
-        if issubclass(w.category, Warning) and w.category.__module__.startswith(
-            "statmodels"
-        ):
-            warn(_reword(str(w.message)), w.category)
-        else:
-            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
-    space = ParameterSpace.of(model)
-    u_hat = jnp.asarray(res.u_hat)
-    params = space.constrain(u_hat)
-    log_lik = float(jax.jit(space.log_likelihood)(params, model.data()))
-    info = dict(
-        res.info,
-        log_posterior=float(res.info["log_likelihood"]),
-        log_likelihood=log_lik,
-        u_hat=np.asarray(res.u_hat).tolist(),
-        cov_unconstrained=np.asarray(res.cov_unconstrained).tolist(),
-    )
-    draws = {k: np.asarray(v)[None, None] for k, v in params.items()}
-    caveats = [_reword(c) for c in res.backend_caveats]
-    return DynamicsFit(
-        model,
-        "map",
-        draws,
-        info,
-        caveats,
-        cov_unconstrained=np.asarray(res.cov_unconstrained),
-    )
-
-
-class DynamicsFit(Fit):
-    """A fit of :class:`GPDynamics` or :class:`ParametricDynamics`.
-
-    The same as :class:`statmodels.inference.Fit`, plus ``method == "map"``
-    (:func:`map_fit`): a point estimate, like an MLE, whose covariance is
-    the Laplace approximation of the posterior; the summary says so.
-    """
-
-    def __init__(self, model, method, draws, info, caveats, **kwargs):
-        if (
-            method == "map"
-            and kwargs.get("cov_unconstrained") is None
-            and "cov_unconstrained" in info
-        ):
-            # A loaded MAP fit: the covariance travels in the info record.
-            kwargs["cov_unconstrained"] = np.asarray(info["cov_unconstrained"], float)
-        super().__init__(model, method, draws, info, caveats, **kwargs)
-
-    @property
-    def is_bayesian(self) -> bool:
-        """Whether the fit holds draws (NUTS, SVI); MAP and MLE do not."""
-        return self.method not in ("mle", "map")
-
-    def summary(self) -> Summary:
-        return _DynamicsSummary(self)
-
-    @cached_property
-    def idata(self):
-        from statmodels.inference.io import build_datatree
-
-        tree = build_datatree(self)
-        if self.method == "map":
-            tree["posterior"].attrs["note"] = (
-                "posterior mode (MAP) stored as one chain of one draw; "
-                "cov_unconstrained is the Laplace approximation"
-            )
-        return tree
-
-
-class _DynamicsSummary(Summary):
-    def __str__(self) -> str:
-        fit = self.fit
-        if fit.method != "map":
-            return super().__str__()
-        as_point = copy.copy(fit)
-        as_point.method = "mle"
-        text = Summary(as_point).__str__()
-        return text.replace(
-            "Fitted by maximum likelihood.",
-            "Fitted by maximum a posteriori: the mode of the log posterior "
-            "density on the\nunconstrained (log) scale, through the maximum "
-            "likelihood back end;\nstandard errors from the Laplace "
-            f"approximation. Log posterior: {fit.info['log_posterior']:.6g}.",
-        ).replace("Log-likelihood:", "Log-likelihood at the mode:")
-
-
-_StockModel.fit_class = DynamicsFit
 
 
 def _fit(model, method: str, **kwargs):
