@@ -64,14 +64,7 @@ class _Objective:
     """
 
     def __init__(
-        self,
-        space: ParameterSpace,
-        data,
-        nobs: int,
-        u0,
-        key=None,
-        hessian=None,
-        derivatives=None,
+        self, space: ParameterSpace, data, nobs: int, u0, key=None, derivatives=None
     ):
         self.scale = float(max(nobs, 1))
         self.data = data
@@ -87,30 +80,16 @@ class _Objective:
                     val, grad, hess = derivatives(space.constrain(u), data)
                     return -val / scale, -grad / scale, -hess / scale
 
-                def neg_hessian(u, data, scale):
-                    return full(u, data, scale)[2]
-
             else:
-                if hessian is not None and space.is_real:
-
-                    def neg_hessian(u, data, scale):
-                        return -hessian(space.constrain(u), data) / scale
-
-                else:
-                    neg_hessian = jax.hessian(negll)
 
                 def full(u, data, scale):
                     val, grad = jax.value_and_grad(negll)(u, data, scale)
-                    return val, grad, neg_hessian(u, data, scale)
+                    return val, grad, jax.hessian(negll)(u, data, scale)
 
-            cached = (
-                jax.jit(jax.value_and_grad(negll)),
-                jax.jit(neg_hessian),
-                jax.jit(full),
-            )
+            cached = (jax.jit(jax.value_and_grad(negll)), jax.jit(full))
             if key is not None:
                 _JITTED[key] = cached
-        self._vg, self._h, self._full = cached
+        self._vg, self._full = cached
         # Compile now (timed apart) unless this structure and these shapes
         # were compiled before in this process.
         shapes = (key, tuple(np.shape(x) for x in jax.tree.leaves(data)), len(u0))
@@ -134,9 +113,6 @@ class _Objective:
             self._full(jnp.asarray(u), self.data, self.scale)
         )
         return float(val), np.asarray(grad, float), np.asarray(hess, float)
-
-    def hessian(self, u):
-        return np.asarray(self._h(jnp.asarray(u), self.data, self.scale), dtype=float)
 
 
 def _newton_step(hess: np.ndarray, grad: np.ndarray) -> np.ndarray:
@@ -327,9 +303,9 @@ def mle(
     while len(u_starts) < (num_starts or 1):
         u_starts.append(u_starts[0] + rng.normal(0.0, 0.5, space.size))
     key = model.structure_key()
-    derivatives = (model.log_likelihood_hessian(), model.log_likelihood_derivatives())
+    derivatives = model.log_likelihood_derivatives()
     obj = _Objective(
-        space, data, model.nobs, jnp.asarray(u_starts[0]), key, *derivatives
+        space, data, model.nobs, jnp.asarray(u_starts[0]), key, derivatives
     )
     # On large data the starts search a random subsample; the best is then
     # polished on all rows.
@@ -340,7 +316,7 @@ def mle(
         if small is not None:
             subsampled = len(rows)
             search = _Objective(
-                space, small, len(rows), jnp.asarray(u_starts[0]), key, *derivatives
+                space, small, len(rows), jnp.asarray(u_starts[0]), key, derivatives
             )
             obj.compile_seconds += search.compile_seconds
 

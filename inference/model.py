@@ -61,18 +61,6 @@ class Model:
         """Names of the entries of each vector-valued parameter site."""
         return {}
 
-    def log_likelihood_hessian(self):
-        """An optional fast Hessian of the log-likelihood, or ``None``.
-
-        A model whose likelihood has structure that autodiff cannot see (a sum
-        over rows of a function of a few linear predictors, say) may return a
-        function ``(params, data) -> matrix`` giving the Hessian with respect
-        to the flattened parameters, in site order. The MLE uses it when every
-        site is real-valued (so constrained and unconstrained coordinates
-        coincide); the tests check it against autodiff.
-        """
-        return None
-
     def row_subset(self, rows: np.ndarray):
         """The data pytree restricted to ``rows`` (positions), or ``None``.
 
@@ -83,12 +71,15 @@ class Model:
         return None
 
     def log_likelihood_derivatives(self):
-        """An optional fast value, gradient and Hessian, or ``None``.
+        """An optional fast log-likelihood, gradient and Hessian, or ``None``.
 
-        Like :meth:`log_likelihood_hessian`, but a function ``(params, data)
-        -> (log-likelihood, gradient, Hessian)`` giving all three from one
-        pass over the data, flattened in site order. Newton's method calls it
-        once per step, so on large data it saves the separate gradient pass.
+        A model whose likelihood has structure that autodiff cannot see (a sum
+        over rows of a function of a few linear predictors, say) may return a
+        function ``(params, data) -> (log-likelihood, gradient, Hessian)``
+        giving all three from one pass over the data, with respect to the
+        flattened parameters in site order. Newton's method calls it once per
+        step when every site is real-valued (so constrained and unconstrained
+        coordinates coincide); the tests check it against autodiff.
         """
         return None
 

@@ -312,12 +312,6 @@ class SurvivalModel(Model):
         return self.response.n_events
 
     # ---- the probability model ---------------------------------------------
-    def log_likelihood_hessian(self):
-        """The Hessian through the linear predictors (see
-        :meth:`log_likelihood_derivatives`)."""
-        derivatives = self.log_likelihood_derivatives()
-        return lambda params, data: derivatives(params, data)[2]
-
     def log_likelihood_derivatives(self):
         """Log-likelihood, gradient and Hessian through the linear predictors.
 
