@@ -32,6 +32,11 @@ from statmodels.inference.warnings import (
 
 #: Newton decrement (nats) below which an optimum counts as converged.
 DECREMENT_TOL = 1e-9
+#: The same on a subsample of large data, whose optimum is only a start.
+SEARCH_TOL = 1e-3
+#: A decrement this small needs no last step: the estimate is then within
+#: about 5e-8 standard errors of the optimum.
+FINISHED = 1e-15
 #: Largest move of one unconstrained coordinate in one Newton step.
 MAX_STEP = 2.0
 #: An unconstrained estimate beyond this, along a flat direction, has run off.
@@ -101,18 +106,19 @@ class _Objective:
             _COMPILED_SHAPES.add(shapes)
         self.evaluations = 0
 
+    # NumPy in and out: converting each small result with np.array costs a
+    # fraction of jax.device_get on a tuple, which matters over many steps.
     def value_and_grad(self, u):
         self.evaluations += 1
-        val, grad = self._vg(jnp.asarray(u), self.data, self.scale)
-        return float(val), np.asarray(grad, dtype=float)
+        val, grad = self._vg(np.asarray(u, dtype=float), self.data, self.scale)
+        return float(val), np.array(grad, dtype=float)
 
     def full(self, u):
         """Value, gradient and Hessian at ``u`` in one compiled call."""
         self.evaluations += 1
-        val, grad, hess = jax.device_get(
-            self._full(jnp.asarray(u), self.data, self.scale)
-        )
-        return float(val), np.asarray(grad, float), np.asarray(hess, float)
+        out = self._full(np.asarray(u, dtype=float), self.data, self.scale)
+        val, grad, hess = (np.array(x, dtype=float) for x in out)
+        return float(val), grad, hess
 
 
 def _newton_step(hess: np.ndarray, grad: np.ndarray) -> np.ndarray:
@@ -129,13 +135,20 @@ def _newton_step(hess: np.ndarray, grad: np.ndarray) -> np.ndarray:
     return step * (MAX_STEP / largest) if largest > MAX_STEP else step
 
 
-def _newton(obj: _Objective, u: np.ndarray, max_iter: int = 100):
-    """Newton steps with backtracking from ``u``.
+def _newton(
+    obj: _Objective,
+    u: np.ndarray,
+    max_iter: int = 100,
+    tol: float = DECREMENT_TOL,
+    at_u=None,
+):
+    """Newton steps with backtracking from ``u`` until the decrement is below
+    ``tol`` nats; ``at_u``: the value, gradient and Hessian there, if known.
 
     Returns ``(u, value, hessian, decrement in nats, ok, steps)``, with the
     value and Hessian evaluated at the returned ``u``.
     """
-    val, grad, hess = obj.full(u)
+    val, grad, hess = obj.full(u) if at_u is None else at_u
     decrement = np.inf
     if not np.isfinite(val):
         return u, val, hess, decrement, False, 0
@@ -146,7 +159,12 @@ def _newton(obj: _Objective, u: np.ndarray, max_iter: int = 100):
         decrement = float(-grad @ step) * obj.scale / 2
         if not np.isfinite(decrement):
             return u, val, hess, decrement, False, it
-        if decrement < DECREMENT_TOL:
+        if decrement < tol and tol > DECREMENT_TOL:
+            return u, val, hess, decrement, True, it
+        if decrement < FINISHED:
+            # The step left is far below the last digits of the estimate.
+            return u, val, hess, decrement, True, it
+        if decrement < tol:
             # One more full step: Newton converges quadratically, so this
             # takes the estimate to the last digits at the cost of one call
             # (which also gives the Hessian there, for the standard errors).
@@ -167,67 +185,19 @@ def _newton(obj: _Objective, u: np.ndarray, max_iter: int = 100):
                 val_new, grad_new, hess_new = obj.full(u + t * step)
         u = u + t * step
         val, grad, hess = val_new, grad_new, hess_new
-    return u, val, hess, decrement, decrement < DECREMENT_TOL, max_iter
-
-
-def _polish(obj: _Objective, u: np.ndarray, max_iter: int = 50):
-    """Newton steps from a point near the optimum, reusing the Hessian.
-
-    Near the optimum the Hessian changes little from step to step, so after
-    one full evaluation each step costs only a value and gradient; the
-    Hessian is evaluated afresh when a step fails or the decrement falls by
-    less than a factor of ten, and always at the returned point (for the
-    standard errors). Returns what :func:`_newton` returns.
-    """
-    val, grad, hess = obj.full(u)
-    decrement, last, fresh = np.inf, np.inf, True
-    if not np.isfinite(val):
-        return u, val, hess, decrement, False, 0
-    for it in range(max_iter):
-        if not np.all(np.isfinite(hess)):
-            return u, val, hess, decrement, False, it
-        step = _newton_step(hess, grad)
-        decrement = float(-grad @ step) * obj.scale / 2
-        if not np.isfinite(decrement):
-            return u, val, hess, decrement, False, it
-        # With a reused Hessian convergence is linear, not quadratic, so the
-        # steps go on to a thousandth of the tolerance (each costs little).
-        if decrement < (DECREMENT_TOL if fresh else 1e-3 * DECREMENT_TOL):
-            # The last step, as in _newton, with the Hessian there.
-            val_new, _, hess_new = obj.full(u + step)
-            if np.isfinite(val_new) and val_new <= val + 1e-14 * abs(val):
-                return u + step, val_new, hess_new, decrement, True, it
-            if not fresh:
-                val, grad, hess = obj.full(u)
-            return u, val, hess, decrement, True, it
-        if not fresh and decrement > 0.1 * last:
-            val, grad, hess = obj.full(u)
-            last, fresh = np.inf, True
-            continue
-        val_new, grad_new = obj.value_and_grad(u + step)
-        if not (np.isfinite(val_new) and val_new <= val + 1e-4 * float(grad @ step)):
-            if fresh:
-                return _newton(obj, u)
-            val, grad, hess = obj.full(u)
-            last, fresh = np.inf, True
-            continue
-        u, val, grad = u + step, val_new, grad_new
-        last, fresh = decrement, False
-    if not fresh:
-        val, grad, hess = obj.full(u)
-    return u, val, hess, decrement, False, max_iter
+    return u, val, hess, decrement, decrement < tol, max_iter
 
 
 def _converge(
-    obj: _Objective, u: np.ndarray, steps: int, max_iter: int, near: bool = False
+    obj: _Objective,
+    u: np.ndarray,
+    steps: int,
+    max_iter: int,
+    tol: float = DECREMENT_TOL,
 ) -> list:
-    """Newton from ``u`` to convergence, L-BFGS first where Newton stalls.
-
-    ``near``: ``u`` is close to the optimum (a subsample's), so the Hessian
-    is reused across steps (:func:`_polish`). Returns ``[value, u, hessian,
-    decrement, ok, steps]``.
-    """
-    u, val, hess, decrement, ok, more = (_polish if near else _newton)(obj, u)
+    """Newton from ``u`` to a decrement below ``tol``, L-BFGS first where
+    Newton stalls. Returns ``[value, u, hessian, decrement, ok, steps]``."""
+    u, val, hess, decrement, ok, more = _newton(obj, u, tol=tol)
     steps += more
     if not ok:
         # L-BFGS rescues a start where Newton stalls; Newton polishes it.
@@ -238,7 +208,7 @@ def _converge(
             method="L-BFGS-B",
             options={"maxiter": max_iter, "ftol": 1e-15, "gtol": 1e-10},
         )
-        u, val, hess, decrement, ok, more = _newton(obj, np.asarray(res.x))
+        u, val, hess, decrement, ok, more = _newton(obj, np.asarray(res.x), tol=tol)
         steps += res.nit + more
     return [val, u, hess, decrement, ok, steps]
 
@@ -319,6 +289,9 @@ def mle(
                 space, small, len(rows), jnp.asarray(u_starts[0]), key, derivatives
             )
             obj.compile_seconds += search.compile_seconds
+    # A subsample's optimum is only a start for all rows, where it lies some
+    # standard errors away; finding it to the last digit would be wasted.
+    search_tol = SEARCH_TOL if search is not obj else DECREMENT_TOL
 
     # ---- optimise from each start ---------------------------------------
     results = []
@@ -329,7 +302,9 @@ def mle(
         for u0 in u_starts:
             bar.update()
             probe = PROBE_STEPS if len(u_starts) > 1 else 100
-            u, val, hess, decrement, ok, steps = _newton(search, u0, max_iter=probe)
+            u, val, hess, decrement, ok, steps = _newton(
+                search, u0, max_iter=probe, tol=search_tol
+            )
             if np.isfinite(val):
                 results.append([val, u, hess, decrement, ok, steps])
     if not results:
@@ -340,12 +315,13 @@ def mle(
     results.sort(key=lambda r: r[0])
     best = results[0]
     if not best[4]:
-        best[:] = _converge(search, best[1], best[5], max_iter)
+        best[:] = _converge(search, best[1], best[5], max_iter, tol=search_tol)
     finished = [r for r in results[1:] if r[4]]
-    agree = 1 + sum(abs(r[0] - best[0]) * search.scale < 1e-6 for r in finished)
+    same = max(1e-6, 2 * search_tol)
+    agree = 1 + sum(abs(r[0] - best[0]) * search.scale < same for r in finished)
     lower = len(finished) + 1 - agree
     if search is not obj:
-        best[:] = _converge(obj, best[1], best[5], max_iter, near=True)
+        best[:] = _converge(obj, best[1], best[5], max_iter)
     best_val, u_hat, hess, decrement, converged, nit = best
     log_lik = -best_val * obj.scale
     fit_seconds = time.perf_counter() - fit_start

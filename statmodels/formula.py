@@ -138,8 +138,8 @@ def _as_status(values: np.ndarray, expr: str) -> np.ndarray:
         raise FormulaError(
             f"status {expr!r} must be 0/1 or boolean; it holds non-numeric values"
         ) from exc
-    finite = numeric[np.isfinite(numeric)]
-    bad = np.setdiff1d(np.unique(finite), [0.0, 1.0])
+    odd = np.isfinite(numeric) & (numeric != 0.0) & (numeric != 1.0)
+    bad = np.unique(numeric[odd])
     if bad.size:
         shown = ", ".join(f"{v:g}" for v in bad[:5])
         raise FormulaError(
@@ -269,9 +269,15 @@ def required_variables(rhs: str) -> set[str]:
 @functools.lru_cache(maxsize=256)
 def _required_variables(rhs: str) -> frozenset[str]:
     quoted = set(re.findall(r"`([^`]+)`", rhs))
-    found = formulaic.Formula(rhs).required_variables
+    found = _formula(rhs).required_variables
     found = {v for v in found if not any(q.startswith(f"{v}.") for q in quoted)}
     return frozenset(found | quoted)
+
+
+@functools.lru_cache(maxsize=256)
+def _formula(rhs: str) -> formulaic.Formula:
+    """The parsed right-hand side (formulaic formulas are immutable)."""
+    return formulaic.Formula(rhs)
 
 
 def check_columns(rhs: str, data: pd.DataFrame) -> list[str]:
@@ -316,7 +322,7 @@ class Design:
             self.matrix = np.ones((len(data), 1))
             self.variables, self.levels = [], {}
             return
-        formula = formulaic.Formula(rhs)
+        formula = _formula(rhs)
         check_columns(rhs, data)
         with warnings.catch_warnings():
             warnings.simplefilter("error", formulaic.errors.DataMismatchWarning)

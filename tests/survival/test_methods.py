@@ -165,17 +165,28 @@ def test_parallel_chains_use_devices():
 
 
 @pytest.mark.parametrize(
-    "formula, data_name, dist, preset",
+    "formula, data_name, dist, preset, formulas",
     [
-        (FORMULA, "veteran", "apgw", "ph-gamma"),
-        (FORMULA, "veteran", "weibull", "aft"),
-        ('Surv(lower, upper, type="interval2") ~ x', "interval", "burr", "general"),
-        ("Surv(entry, time, status) ~ x", "truncation", "lognormal", "aft-gamma"),
+        (FORMULA, "veteran", "apgw", "ph-gamma", None),
+        (FORMULA, "veteran", "weibull", "aft", None),
+        # Three different designs, one without an intercept.
+        (FORMULA, "veteran", "apgw", "aft", {"gamma": "~ trt", "kappa": "~ 0 + prior"}),
+        (
+            'Surv(lower, upper, type="interval2") ~ x',
+            "interval",
+            "burr",
+            "general",
+            None,
+        ),
+        ("Surv(entry, time, status) ~ x", "truncation", "lognormal", "aft-gamma", None),
     ],
 )
-def test_structured_derivatives_equal_autodiff(formula, data_name, dist, preset):
+def test_structured_derivatives_equal_autodiff(
+    formula, data_name, dist, preset, formulas
+):
     """Value, gradient and Hessian through the linear predictors equal the
-    log-likelihood, jax.grad and jax.hessian of the numpyro model."""
+    log-likelihood, jax.grad and jax.hessian of the numpyro model, whether
+    the parameters share a design, have their own or only an intercept."""
     import pathlib
 
     ref = pathlib.Path(__file__).parent / "reference"
@@ -184,7 +195,9 @@ def test_structured_derivatives_equal_autodiff(formula, data_name, dist, preset)
         "interval": lambda: pd.read_csv(ref / "interval_data.csv"),
         "truncation": lambda: pd.read_csv(ref / "truncation_data.csv"),
     }[data_name]()
-    model = sm.survival.SurvivalModel(formula, data, dist=dist, preset=preset)
+    model = sm.survival.SurvivalModel(
+        formula, data, dist=dist, preset=preset, formulas=formulas
+    )
     space = ParameterSpace.of(model)
     rng = np.random.default_rng(7)
     start = {
