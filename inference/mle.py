@@ -42,7 +42,7 @@ MAX_STEP = 2.0
 #: An unconstrained estimate beyond this, along a flat direction, has run off.
 RUNAWAY = 10.0
 #: Newton steps every start takes before the best one is run to convergence.
-PROBE_STEPS = 4
+PROBE_STEPS = 3
 #: An unconstrained standard error above this flags a flat likelihood.
 FLAT_SE = 5.0
 
