@@ -35,8 +35,8 @@ DECREMENT_TOL = 1e-9
 #: The same on a subsample of large data, whose optimum is only a start.
 SEARCH_TOL = 1e-3
 #: A decrement this small needs no last step: the estimate is then within
-#: about 5e-8 standard errors of the optimum.
-FINISHED = 1e-15
+#: about 1.5e-7 standard errors of the optimum.
+FINISHED = 1e-14
 #: Largest move of one unconstrained coordinate in one Newton step.
 MAX_STEP = 2.0
 #: An unconstrained estimate beyond this, along a flat direction, has run off.
