@@ -34,9 +34,6 @@ from statmodels.inference.warnings import (
 DECREMENT_TOL = 1e-9
 #: The same on a subsample of large data, whose optimum is only a start.
 SEARCH_TOL = 1e-3
-#: A decrement this small needs no last step: the estimate is then within
-#: about 1.5e-7 standard errors of the optimum.
-FINISHED = 1e-14
 #: Largest move of one unconstrained coordinate in one Newton step.
 MAX_STEP = 2.0
 #: An unconstrained estimate beyond this, along a flat direction, has run off.
@@ -161,8 +158,8 @@ def _newton(
             return u, val, hess, decrement, False, it
         if decrement < tol and tol > DECREMENT_TOL:
             return u, val, hess, decrement, True, it
-        if decrement < FINISHED:
-            # The step left is far below the last digits of the estimate.
+        if np.all(np.abs(step) <= 1e-12 * (1 + np.abs(u))):
+            # The step left would not change the estimate's first 12 digits.
             return u, val, hess, decrement, True, it
         if decrement < tol:
             # One more full step: Newton converges quadratically, so this
