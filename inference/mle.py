@@ -133,19 +133,15 @@ def _newton_step(hess: np.ndarray, grad: np.ndarray) -> np.ndarray:
 
 
 def _newton(
-    obj: _Objective,
-    u: np.ndarray,
-    max_iter: int = 100,
-    tol: float = DECREMENT_TOL,
-    at_u=None,
+    obj: _Objective, u: np.ndarray, max_iter: int = 100, tol: float = DECREMENT_TOL
 ):
     """Newton steps with backtracking from ``u`` until the decrement is below
-    ``tol`` nats; ``at_u``: the value, gradient and Hessian there, if known.
+    ``tol`` nats.
 
     Returns ``(u, value, hessian, decrement in nats, ok, steps)``, with the
     value and Hessian evaluated at the returned ``u``.
     """
-    val, grad, hess = obj.full(u) if at_u is None else at_u
+    val, grad, hess = obj.full(u)
     decrement = np.inf
     if not np.isfinite(val):
         return u, val, hess, decrement, False, 0
