@@ -340,6 +340,11 @@ class Design:
             or pd.api.types.is_bool_dtype(data[v])
         }
 
+    @property
+    def intercept_only(self) -> bool:
+        """Whether the design is a column of ones alone."""
+        return self.columns == ["(Intercept)"]
+
     def transform(self, newdata: pd.DataFrame) -> np.ndarray:
         """The design matrix of ``newdata`` under the fitted spec."""
         absent = [v for v in self.variables if v not in newdata]

@@ -253,7 +253,7 @@ class SurvivalModel(Model):
         self.designs = {p: built[rhs] for p, rhs in self.rhs_of.items()}
         for p in dict.fromkeys(self._design_sources().values()):
             design = self.designs[p]
-            if design.columns == ["(Intercept)"]:
+            if design.intercept_only:
                 continue
             # Rank from the Gram matrix of unit-length columns: p x p, one
             # pass over the rows.
@@ -341,7 +341,7 @@ class SurvivalModel(Model):
         right-hand side share one design matrix.
         """
         free = list(self.rhs_of)
-        alone = {p: self.designs[p].columns == ["(Intercept)"] for p in free}
+        alone = {p: self.designs[p].intercept_only for p in free}
         shared = self._design_sources()
 
         def row_loglik(etas, row):
@@ -504,8 +504,7 @@ class SurvivalModel(Model):
             self.dist,
             tuple(sorted(self.fixed.items())),
             tuple(
-                (p, len(d.columns), d.columns == ["(Intercept)"])
-                for p, d in self.designs.items()
+                (p, len(d.columns), d.intercept_only) for p, d in self.designs.items()
             ),
             tuple(sorted(self._design_sources().items())),
             tuple(sorted(self.layout.items())),
@@ -585,7 +584,7 @@ class SurvivalModel(Model):
                 "and were dropped (na_action='drop')"
             )
         design = self.designs.get("kappa")
-        if design is not None and design.columns == ["(Intercept)"]:
+        if design is not None and design.intercept_only:
             row = fit.params.loc["kappa:(Intercept)"]
             kappa = math.expm1(row["estimate"])
             near = abs(row["estimate"] - math.log(2)) < 2 * row["std_error"]
