@@ -79,6 +79,7 @@ import numpy as np
 import optax
 
 from statmodels.jump.data import PanelData
+from statmodels.jump.fit import _pattern
 from statmodels.jump.simulate import _gillespie, _steps_needed
 
 #: Where the shipped checkpoint lives.
@@ -784,16 +785,7 @@ def recognise(panel: PanelData, model: Recogniser | None = None, pattern=None) -
         )
     if S < 2:
         raise ValueError("the recogniser needs at least two states")
-    if pattern is None:
-        allowed = ~np.eye(S, dtype=bool)
-    else:
-        allowed = np.asarray(pattern, dtype=bool)
-        if allowed.shape != (S, S):
-            raise ValueError(
-                f"pattern must be a boolean ({S}, {S}) matrix; got shape "
-                f"{allowed.shape}"
-            )
-        allowed = allowed & ~np.eye(S, dtype=bool)
+    allowed = _pattern(pattern, S)
     states, times, obs_mask, scale = panel_arrays(panel)
     state_mask = np.arange(s_max) < S
     full = np.zeros((s_max, s_max), dtype=bool)

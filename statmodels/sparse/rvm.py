@@ -524,6 +524,8 @@ def _fast(
     alpha0 = diag[i0] / denom if denom > 0 else diag[i0] / proj[i0]
     state._push(i0, alpha0)
     trace = [state.recompute()]
+    # A full refresh: the noise precision too, unless it is fixed.
+    refresh = state.update_beta if update_beta else state.recompute
     actions = []
     converged = False
     since_full = 0
@@ -561,19 +563,13 @@ def _fast(
             # A full recomputation (beta update or rounding refresh) costs
             # O(m k^2); doing it every k actions keeps it O(m k) per action.
             if since_full >= max(beta_every, state.k):
-                if update_beta:
-                    state.update_beta()
-                else:
-                    state.recompute()
+                refresh()
                 since_full = 0
             trace.append(state.L)
             continue
         # Nothing left to do at this beta.
         before = state.L
-        if update_beta:
-            state.update_beta()
-        else:
-            state.recompute()
+        refresh()
         since_full = 0
         trace.append(state.L)
         if state.L - before <= tol:
